@@ -1,0 +1,91 @@
+#pragma once
+// clear(): a Round in, a Result out (or every problem of the input).
+//
+// Two questions are kept apart, as in HiGHS: `ClearOutcome::status` says
+// whether the call worked (the input was valid and could be solved), and the
+// Result says what the clearing found (cleared or no-trade; proven or limit).
+// Nothing is half-done: when the status is not `ok` there is no result.
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "jpclear/clearing/convex.h"
+#include "jpclear/clearing/order_book.h"
+#include "jpclear/model/problem.h"
+#include "jpclear/model/result.h"
+#include "jpclear/model/round.h"
+#include "jpclear/options.h"
+#include "jpclear/report/result_builder.h"
+
+namespace jpclear {
+
+enum class CallStatus {
+    ok,             ///< `result` holds the outcome
+    invalid_input,  ///< `problems` lists every problem of the round
+    unsupported,    ///< valid, but asks for something this build cannot clear
+};
+
+inline const char* to_string(CallStatus s) {
+    switch (s) {
+        case CallStatus::ok: return "ok";
+        case CallStatus::invalid_input: return "invalid-input";
+        case CallStatus::unsupported: return "unsupported";
+    }
+    return "?";
+}
+
+struct ClearOutcome {
+    CallStatus status = CallStatus::ok;
+    Problems problems;
+    std::optional<Result> result;
+
+    bool ok() const { return status == CallStatus::ok; }
+};
+
+namespace detail {
+
+inline ClearOutcome failed(CallStatus status, Problems problems) {
+    ClearOutcome out;
+    out.status = status;
+    out.problems = std::move(problems);
+    return out;
+}
+
+/// Blocks and caps need the branch-and-bound of a later release; name them.
+inline Problems unsupported_features(const Round& round, const OrderBook& book) {
+    Problems p;
+    if (book.max_origin_share) p.push_back({"rules.max_origin_share", "origin caps are not supported by this build"});
+    for (std::size_t i = 0; i < round.bids.size(); ++i)
+        if (round.bids[i].min_lots > 0)
+            p.push_back({"bids[" + std::to_string(i) + "].min_lots", "blocks (min_lots > 0) are not supported by this build"});
+    for (std::size_t i = 0; i < round.offers.size(); ++i)
+        if (round.offers[i].min_lots > 0)
+            p.push_back({"offers[" + std::to_string(i) + "].min_lots", "blocks (min_lots > 0) are not supported by this build"});
+    return p;
+}
+
+}  // namespace detail
+
+/// Problems of `round`, empty when it is valid (no clearing is done).
+inline Problems validate(const Round& round) { return prepare(round).problems; }
+
+/// Clears `round` under `options`; see the file comment.
+inline ClearOutcome clear(const Round& round, const Options& options = {}) {
+    (void)options;
+    Prepared prepared = prepare(round);
+    if (!prepared.problems.empty()) return detail::failed(CallStatus::invalid_input, std::move(prepared.problems));
+    const OrderBook& book = prepared.book;
+    if (!book.is_convex()) return detail::failed(CallStatus::unsupported, detail::unsupported_features(round, book));
+    try {
+        Allocation a = clear_convex(book);
+        ClearOutcome out;
+        out.result = build_result(round, book, a);
+        return out;
+    } catch (const OverflowError& e) {
+        return detail::failed(CallStatus::invalid_input,
+                              {{"", std::string("the round's totals do not fit exact 128-bit arithmetic (") + e.what() + ")"}});
+    }
+}
+
+}  // namespace jpclear

@@ -1,0 +1,164 @@
+#pragma once
+// The round converted for clearing: flat arrays of whole numbers.
+//
+// prepare() validates a Round (every problem, with its path) and converts each
+// price into the clearing currency on the tick grid (spec section 3):
+//   bid   P = floor_to_tick(limit * fx)   -- never above what the buyer allows
+//   offer A = ceil_to_tick(ask * fx)      -- never below what the supplier allows
+// Prices become whole tick counts (int64) and lots stay int64, so the clearing
+// core never touches a Decimal or a string except to break exact ties by id.
+// Ineligible offers (spec 3) are left out of the offer arrays and remembered
+// with their reason. The book borrows the round's id strings: the Round must
+// outlive it.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "jpclear/model/decimal.h"
+#include "jpclear/model/problem.h"
+#include "jpclear/model/round.h"
+#include "jpclear/model/validate.h"
+
+namespace jpclear {
+
+enum class Eligibility : std::uint8_t { eligible, excluded_origin, not_certified };
+
+struct OrderBook {
+    Decimal tick;
+    Decimal lot_tonnes;
+
+    // Bids, in input order.
+    std::vector<std::int64_t> bid_price;  ///< P in ticks
+    std::vector<std::int64_t> bid_lots;
+    std::vector<std::int64_t> bid_min;    ///< min_lots; > 0 makes the bid a block
+    std::vector<std::string_view> bid_id;
+
+    // Eligible offers, in input order.
+    std::vector<std::int64_t> offer_price;  ///< A in ticks
+    std::vector<std::int64_t> offer_lots;
+    std::vector<std::int64_t> offer_min;
+    std::vector<std::uint32_t> offer_origin;  ///< index into `origins`
+    std::vector<std::uint32_t> offer_input;   ///< position in Round::offers
+    std::vector<std::string_view> offer_id;
+
+    std::vector<std::string> origins;             ///< origin codes of eligible offers, sorted
+    std::vector<Eligibility> offer_eligibility;   ///< per Round::offers entry
+    std::optional<Decimal> max_origin_share;
+
+    std::size_t bid_count() const { return bid_price.size(); }
+    std::size_t offer_count() const { return offer_price.size(); }
+
+    bool has_blocks() const {
+        auto block = [](std::int64_t m) { return m > 0; };
+        return std::any_of(bid_min.begin(), bid_min.end(), block) ||
+               std::any_of(offer_min.begin(), offer_min.end(), block);
+    }
+    /// Without blocks and caps the problem is convex and clear_convex() solves it.
+    bool is_convex() const { return !max_origin_share && !has_blocks(); }
+};
+
+/// `price * rate` put on the tick grid, rounded down (bids) or up (offers);
+/// nullopt when it does not fit in 64-bit ticks.
+inline std::optional<std::int64_t> to_ticks(const Decimal& price, const Decimal& rate, const Decimal& tick,
+                                            bool round_up) {
+    try {
+        Decimal value = price * rate;
+        int128 q = round_up ? ceil_quotient(value, tick) : floor_quotient(value, tick);
+        if (q < INT64_MIN || q > INT64_MAX) return std::nullopt;
+        return static_cast<std::int64_t>(q);
+    } catch (const OverflowError&) {
+        return std::nullopt;
+    }
+}
+
+struct Prepared {
+    Problems problems;  ///< empty when the round is valid
+    OrderBook book;     ///< meaningful only when `problems` is empty
+};
+
+/// Validates `round` and converts it; see the file comment.
+inline Prepared prepare(const Round& round) {
+    Prepared out;
+    validate_fields(round, out.problems);
+    OrderBook& book = out.book;
+    book.tick = round.rules.tick;
+    book.lot_tonnes = round.material.lot_tonnes;
+    book.max_origin_share = round.rules.max_origin_share;
+    if (round.rules.tick.sign() <= 0) return out;  // reported; nothing converts without a grid
+
+    const Decimal one = Decimal::integer(1);
+    auto rate_of = [&](const std::optional<std::string>& currency, const std::string& path) -> const Decimal* {
+        if (!currency || *currency == round.currency) return &one;
+        auto it = round.fx.find(*currency);
+        if (it != round.fx.end()) return &it->second;
+        out.problems.push_back({path, "currency " + detail::quoted(*currency) + " is neither the clearing currency " +
+                                          detail::quoted(round.currency) + " nor given in fx"});
+        return nullptr;
+    };
+    auto too_large = [&](const std::string& path, const Decimal& price, const char* field) {
+        out.problems.push_back({path, field + std::string(" ") + price.to_string() +
+                                          " converts to more ticks than fit in 64 bits"});
+    };
+
+    book.bid_price.reserve(round.bids.size());
+    book.bid_lots.reserve(round.bids.size());
+    book.bid_min.reserve(round.bids.size());
+    book.bid_id.reserve(round.bids.size());
+    for (std::size_t i = 0; i < round.bids.size(); ++i) {
+        const Bid& b = round.bids[i];
+        const Decimal* rate = rate_of(b.currency, "bids[" + std::to_string(i) + "].currency");
+        std::optional<std::int64_t> p = rate ? to_ticks(b.limit, *rate, book.tick, false) : std::nullopt;
+        if (rate && !p) too_large("bids[" + std::to_string(i) + "].limit", b.limit, "limit");
+        book.bid_price.push_back(p.value_or(0));
+        book.bid_lots.push_back(b.lots);
+        book.bid_min.push_back(b.min_lots);
+        book.bid_id.push_back(b.id);
+    }
+
+    std::unordered_set<std::string_view> excluded(round.rules.excluded_origins.begin(),
+                                                  round.rules.excluded_origins.end());
+    book.offer_eligibility.reserve(round.offers.size());
+    std::vector<std::string_view> origin_of;  // per eligible offer, resolved to indices below
+    for (std::size_t i = 0; i < round.offers.size(); ++i) {
+        const Offer& o = round.offers[i];
+        const Decimal* rate = rate_of(o.currency, "offers[" + std::to_string(i) + "].currency");
+        std::optional<std::int64_t> a = rate ? to_ticks(o.ask, *rate, book.tick, true) : std::nullopt;
+        if (rate && !a) too_large("offers[" + std::to_string(i) + "].ask", o.ask, "ask");
+        Eligibility e = excluded.count(o.origin)                             ? Eligibility::excluded_origin
+                        : (round.rules.require_certified && !o.certified) ? Eligibility::not_certified
+                                                                          : Eligibility::eligible;
+        book.offer_eligibility.push_back(e);
+        if (e != Eligibility::eligible) continue;
+        book.offer_price.push_back(a.value_or(0));
+        book.offer_lots.push_back(o.lots);
+        book.offer_min.push_back(o.min_lots);
+        book.offer_input.push_back(static_cast<std::uint32_t>(i));
+        book.offer_id.push_back(o.id);
+        origin_of.push_back(o.origin);
+    }
+
+    // Origins get indices in code order, so results never depend on input order.
+    std::unordered_map<std::string_view, std::uint32_t> first_seen;
+    std::vector<std::uint32_t> provisional;
+    provisional.reserve(origin_of.size());
+    for (std::string_view c : origin_of)
+        provisional.push_back(first_seen.try_emplace(c, static_cast<std::uint32_t>(first_seen.size())).first->second);
+    std::vector<std::string_view> codes;
+    codes.reserve(first_seen.size());
+    for (const auto& kv : first_seen) codes.push_back(kv.first);
+    std::sort(codes.begin(), codes.end());
+    std::vector<std::uint32_t> final_index(codes.size());
+    for (std::uint32_t k = 0; k < codes.size(); ++k) final_index[first_seen[codes[k]]] = k;
+    book.origins.assign(codes.begin(), codes.end());
+    book.offer_origin.reserve(provisional.size());
+    for (std::uint32_t v : provisional) book.offer_origin.push_back(final_index[v]);
+    return out;
+}
+
+}  // namespace jpclear

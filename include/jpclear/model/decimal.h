@@ -1,0 +1,307 @@
+#pragma once
+// Exact decimal numbers: prices as written, FX rates, ratios and money totals.
+//
+// A Decimal is coefficient / 10^scale with a 128-bit coefficient, always kept
+// normalised (no trailing zeros in the fraction), so equal values compare
+// equal structurally and `scale()` is the number of significant fraction
+// digits. Binary floating point never appears: text is parsed digit by digit
+// and every operation is exact or throws OverflowError. The clearing hot path
+// does not use Decimal at all; it works on whole ticks (see order_book.h).
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace jpclear {
+
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+
+/// Thrown when an exact result does not fit its type. It is never wrapped;
+/// clear() reports it as a problem of the input, not a crash.
+class OverflowError : public std::overflow_error {
+public:
+    using std::overflow_error::overflow_error;
+};
+
+namespace detail {
+
+inline int128 checked_add(int128 a, int128 b) {
+    int128 r;
+    if (__builtin_add_overflow(a, b, &r)) throw OverflowError("decimal addition overflows 128 bits");
+    return r;
+}
+inline int128 checked_sub(int128 a, int128 b) {
+    int128 r;
+    if (__builtin_sub_overflow(a, b, &r)) throw OverflowError("decimal subtraction overflows 128 bits");
+    return r;
+}
+inline int128 checked_mul(int128 a, int128 b) {
+    int128 r;
+    if (__builtin_mul_overflow(a, b, &r)) throw OverflowError("decimal multiplication overflows 128 bits");
+    return r;
+}
+
+// 10^n for 0 <= n <= 38 (10^38 < 2^127).
+inline constexpr int128 pow10(int n) {
+    int128 r = 1;
+    for (int i = 0; i < n; ++i) r *= 10;
+    return r;
+}
+
+inline int128 floor_div(int128 a, int128 b) {
+    int128 q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+}
+inline int128 ceil_div(int128 a, int128 b) {
+    int128 q = a / b;
+    if ((a % b != 0) && ((a < 0) == (b < 0))) ++q;
+    return q;
+}
+
+inline std::string to_digits(uint128 v) {
+    if (v == 0) return "0";
+    char buf[48];
+    int n = 0;
+    while (v) {
+        buf[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+        v /= 10;
+    }
+    std::string s;
+    s.reserve(static_cast<std::size_t>(n));
+    while (n) s.push_back(buf[--n]);
+    return s;
+}
+
+}  // namespace detail
+
+struct ParsedDecimal;
+
+class Decimal {
+public:
+    /// The largest scale a Decimal may carry; products of three input
+    /// decimals (10 fraction digits each) stay within it.
+    static constexpr int max_scale = 38;
+
+    constexpr Decimal() = default;
+
+    /// coefficient / 10^scale, normalised.
+    static Decimal from_units(int128 coefficient, int scale) {
+        if (scale < 0 || scale > max_scale) throw OverflowError("decimal scale out of range");
+        Decimal d;
+        d.coef_ = coefficient;
+        d.scale_ = scale;
+        d.normalise();
+        return d;
+    }
+    static Decimal integer(std::int64_t v) { return from_units(v, 0); }
+
+    /// Parses `-?digits(.digits)?`, and with `allow_exponent` also a JSON
+    /// exponent (`1.5e3`). At most 38 significant digits.
+    static ParsedDecimal parse(std::string_view text, bool allow_exponent = false);
+
+    int128 coefficient() const { return coef_; }
+    int scale() const { return scale_; }
+    bool is_zero() const { return coef_ == 0; }
+    bool is_negative() const { return coef_ < 0; }
+    int sign() const { return coef_ < 0 ? -1 : (coef_ > 0 ? 1 : 0); }
+
+    /// Significant digits before the point (0 for |x| < 1).
+    int integer_digits() const {
+        int128 ip = (coef_ < 0 ? -coef_ : coef_) / detail::pow10(scale_);
+        int n = 0;
+        while (ip) {
+            ++n;
+            ip /= 10;
+        }
+        return n;
+    }
+
+    /// The coefficient at a larger scale; throws if it does not fit.
+    int128 units_at(int scale) const {
+        if (scale < scale_) throw OverflowError("decimal rescale would lose digits");
+        return detail::checked_mul(coef_, detail::pow10(scale - scale_));
+    }
+
+    friend Decimal operator+(const Decimal& a, const Decimal& b) {
+        int s = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+        return from_units(detail::checked_add(a.units_at(s), b.units_at(s)), s);
+    }
+    friend Decimal operator-(const Decimal& a, const Decimal& b) {
+        int s = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+        return from_units(detail::checked_sub(a.units_at(s), b.units_at(s)), s);
+    }
+    friend Decimal operator*(const Decimal& a, const Decimal& b) {
+        int s = a.scale_ + b.scale_;
+        if (s > max_scale) throw OverflowError("decimal product has too many fraction digits");
+        return from_units(detail::checked_mul(a.coef_, b.coef_), s);
+    }
+    Decimal operator-() const { return from_units(detail::checked_sub(0, coef_), scale_); }
+
+    friend bool operator==(const Decimal& a, const Decimal& b) {
+        return a.coef_ == b.coef_ && a.scale_ == b.scale_;
+    }
+    friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
+        if (a.sign() != b.sign()) return a.sign() <=> b.sign();
+        int s = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+        int128 x, y;
+        // A coefficient too large to rescale is larger in magnitude than the
+        // other one, which already fits at that scale.
+        bool ox = __builtin_mul_overflow(a.coef_, detail::pow10(s - a.scale_), &x);
+        bool oy = __builtin_mul_overflow(b.coef_, detail::pow10(s - b.scale_), &y);
+        if (ox || oy) {
+            bool a_bigger = ox;
+            if (a.sign() < 0) a_bigger = !a_bigger;
+            return a_bigger ? std::strong_ordering::greater : std::strong_ordering::less;
+        }
+        return x <=> y;
+    }
+
+    /// floor(a / b) and ceil(a / b) as integers (b != 0).
+    friend int128 floor_quotient(const Decimal& a, const Decimal& b) {
+        int s = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+        return detail::floor_div(a.units_at(s), b.units_at(s));
+    }
+    friend int128 ceil_quotient(const Decimal& a, const Decimal& b) {
+        int s = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+        return detail::ceil_div(a.units_at(s), b.units_at(s));
+    }
+
+    /// Exact text with at least `min_fraction_digits` digits after the point.
+    std::string to_string(int min_fraction_digits = 0) const {
+        int frac = scale_ > min_fraction_digits ? scale_ : min_fraction_digits;
+        uint128 mag = coef_ < 0 ? static_cast<uint128>(-(coef_ + 1)) + 1 : static_cast<uint128>(coef_);
+        // Pad the coefficient out to `frac` digits of fraction.
+        std::string digits = detail::to_digits(mag);
+        digits.append(static_cast<std::size_t>(frac - scale_), '0');
+        if (digits.size() <= static_cast<std::size_t>(frac))
+            digits.insert(0, static_cast<std::size_t>(frac) + 1 - digits.size(), '0');
+        std::string s = coef_ < 0 ? "-" : "";
+        s += digits.substr(0, digits.size() - static_cast<std::size_t>(frac));
+        if (frac > 0) {
+            s += '.';
+            s += digits.substr(digits.size() - static_cast<std::size_t>(frac));
+        }
+        return s;
+    }
+
+    /// Rounded to `places` fraction digits, an exact half away from zero.
+    Decimal rounded(int places) const {
+        if (scale_ <= places) return *this;
+        int128 div = detail::pow10(scale_ - places);
+        int128 q = coef_ / div, r = coef_ % div;
+        if (r < 0) r = -r;
+        if (2 * r >= div) q += coef_ < 0 ? -1 : 1;
+        return from_units(q, places);
+    }
+
+private:
+    void normalise() {
+        if (coef_ == 0) {
+            scale_ = 0;
+            return;
+        }
+        while (scale_ > 0 && coef_ % 10 == 0) {
+            coef_ /= 10;
+            --scale_;
+        }
+    }
+
+    int128 coef_ = 0;
+    int scale_ = 0;
+};
+
+/// Result of parsing: a value, or a sentence saying why the text is not one.
+struct ParsedDecimal {
+    std::optional<Decimal> value;
+    std::string error;
+
+    ParsedDecimal& fail(const char* why) {
+        value.reset();
+        error = why;
+        return *this;
+    }
+};
+
+inline ParsedDecimal Decimal::parse(std::string_view text, bool allow_exponent) {
+    ParsedDecimal out;
+    std::size_t i = 0;
+    bool negative = false;
+    if (i < text.size() && text[i] == '-') {
+        negative = true;
+        ++i;
+    }
+    int128 coef = 0;
+    int digits = 0;      // significant digits accumulated into coef
+    int scale = 0;
+    bool any_int = false, any_frac = false;
+    auto push_digit = [&](char c) -> bool {
+        if (digits == 0 && c == '0') return true;  // leading zeros carry nothing
+        if (digits >= 38) return false;
+        coef = coef * 10 + (c - '0');
+        ++digits;
+        return true;
+    };
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        any_int = true;
+        if (!push_digit(text[i])) return out.fail("has more than 38 significant digits");
+    }
+    if (i < text.size() && text[i] == '.') {
+        ++i;
+        for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+            any_frac = true;
+            if (scale >= max_scale) return out.fail("has too many fraction digits");
+            if (!push_digit(text[i])) return out.fail("has more than 38 significant digits");
+            ++scale;
+        }
+        if (!any_frac) return out.fail("is not a decimal");
+    }
+    if (!any_int) return out.fail("is not a decimal");
+    long exponent = 0;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        if (!allow_exponent) return out.fail("is not a decimal");
+        ++i;
+        bool eneg = false;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) eneg = text[i++] == '-';
+        bool any_exp = false;
+        for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+            any_exp = true;
+            if (exponent < 1000) exponent = exponent * 10 + (text[i] - '0');
+        }
+        if (!any_exp) return out.fail("is not a decimal");
+        if (eneg) exponent = -exponent;
+    }
+    if (i != text.size()) return out.fail("is not a decimal");
+    // Apply the exponent to the scale: value = coef * 10^(exponent - scale).
+    long s = static_cast<long>(scale) - exponent;
+    if (coef == 0) s = 0;
+    if (s < 0) {
+        // Strip a positive power into the coefficient.
+        if (digits - s > 38) return out.fail("has more than 38 significant digits");
+        coef *= detail::pow10(static_cast<int>(-s));
+        s = 0;
+    }
+    if (s > max_scale) {
+        // Trailing zeros may still bring it into range.
+        while (s > max_scale && coef % 10 == 0 && coef != 0) {
+            coef /= 10;
+            --s;
+        }
+        if (s > max_scale) return out.fail("has too many fraction digits");
+    }
+    out.value = from_units(negative ? -coef : coef, static_cast<int>(s));
+    return out;
+}
+
+/// Convenience for literals in code and tests: Decimal::parse that throws.
+inline Decimal dec(std::string_view text) {
+    auto p = Decimal::parse(text);
+    if (!p.value) throw std::invalid_argument(std::string(text) + " " + p.error);
+    return *p.value;
+}
+
+}  // namespace jpclear

@@ -1,0 +1,109 @@
+#pragma once
+// The outcome of clearing a round (spec section 8), as typed values.
+//
+// Orders are listed in input order and refer back to the round by index; the
+// JSON writer (io.h) turns this into the `jpclear.result/1` document.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jpclear/model/decimal.h"
+#include "jpclear/model/units.h"
+
+namespace jpclear {
+
+inline constexpr const char* result_format = "jpclear.result/1";
+
+enum class RoundStatus { cleared, no_trade };
+enum class Optimality { proven, limit };
+enum class FillStatus { filled, partial, rejected, ineligible };
+
+/// Why an order did not trade in full; the `reason` text says it in words.
+enum class ReasonCode {
+    none,              ///< filled in full
+    price_outside,     ///< its price is on the wrong side of the clearing price
+    marginal_share,    ///< at the margin: got its pro-rata share of the last lots
+    excluded_origin,   ///< offer's origin is in rules.excluded_origins
+    not_certified,     ///< offer not certified while rules.require_certified
+    block_not_placed,  ///< all-or-none / minimum volume that could not be placed
+    origin_cap,        ///< its origin reached max_origin_share
+    no_trade,          ///< nothing traded in the round
+};
+
+inline const char* to_string(RoundStatus s) { return s == RoundStatus::cleared ? "cleared" : "no-trade"; }
+inline const char* to_string(Optimality o) { return o == Optimality::proven ? "proven" : "limit"; }
+inline const char* to_string(FillStatus s) {
+    switch (s) {
+        case FillStatus::filled: return "filled";
+        case FillStatus::partial: return "partial";
+        case FillStatus::rejected: return "rejected";
+        case FillStatus::ineligible: return "ineligible";
+    }
+    return "?";
+}
+inline const char* to_string(ReasonCode r) {
+    switch (r) {
+        case ReasonCode::none: return "none";
+        case ReasonCode::price_outside: return "price-outside";
+        case ReasonCode::marginal_share: return "marginal-share";
+        case ReasonCode::excluded_origin: return "excluded-origin";
+        case ReasonCode::not_certified: return "not-certified";
+        case ReasonCode::block_not_placed: return "block-not-placed";
+        case ReasonCode::origin_cap: return "origin-cap";
+        case ReasonCode::no_trade: return "no-trade";
+    }
+    return "?";
+}
+
+struct OrderResult {
+    OrderIndex order;            ///< position in round.bids / round.offers
+    Lots filled;
+    FillStatus status = FillStatus::rejected;
+    std::optional<Decimal> price;  ///< per tonne paid or received; absent when nothing traded
+    ReasonCode reason_code = ReasonCode::none;
+    std::string reason;            ///< empty when filled
+};
+
+struct Award {
+    OrderIndex bid;
+    OrderIndex offer;
+    Lots lots;
+    Decimal price;  ///< what the supplier receives per tonne
+};
+
+struct BlocTotals {
+    std::int64_t bids = 0;
+    Lots requested;
+    Lots filled;
+    Decimal cost;  ///< what the bloc's buyers pay in all
+};
+
+struct OriginTotals {
+    Lots lots;
+    Decimal share;                   ///< lots / cleared lots, 6 decimals
+    std::optional<Decimal> cap;      ///< rules.max_origin_share, when set
+    std::optional<Lots> cap_lots;    ///< floor(cap * V)
+};
+
+struct Result {
+    std::string round;
+    std::string currency;
+    RoundStatus status = RoundStatus::no_trade;
+    std::optional<Decimal> clearing_price;
+    std::optional<Decimal> price_low, price_high;  ///< the price interval
+    Lots cleared_lots;
+    Decimal cleared_tonnes;
+    Optimality optimality = Optimality::proven;
+    std::optional<Decimal> bound;  ///< best welfare bound, when optimality is `limit`
+    Decimal welfare, buyer_surplus, supplier_surplus, rounding_residual;
+    std::vector<OrderResult> bids, offers;
+    std::vector<Award> awards;
+    std::map<std::string, BlocTotals> blocs;
+    std::map<std::string, OriginTotals> origins;
+    int price_digits = 2;  ///< fraction digits of the tick, for writing prices
+};
+
+}  // namespace jpclear

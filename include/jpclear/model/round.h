@@ -1,0 +1,71 @@
+#pragma once
+// The round as its owner wrote it (spec section 2), before any conversion.
+//
+// Fields keep the values given, even invalid ones (negative lots, k = 1.5), so
+// that validate() can report every problem with its path; nothing here is
+// trusted until validate() returns no problems.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jpclear/model/decimal.h"
+
+namespace jpclear {
+
+inline constexpr const char* round_format = "jpclear.round/1";
+
+struct Bid {
+    std::string id;
+    std::string buyer;
+    std::string bloc;                     ///< e.g. "EU", "JP"
+    std::int64_t lots = 0;                ///< 1 to 10^9
+    std::int64_t min_lots = 0;            ///< 0: divisible; == lots: all-or-none
+    Decimal limit;                        ///< most it pays per tonne, in `currency`
+    std::optional<std::string> currency;  ///< absent: the clearing currency
+};
+
+struct Offer {
+    std::string id;
+    std::string supplier;
+    std::string origin;  ///< ISO 3166 alpha-2
+    std::int64_t lots = 0;
+    std::int64_t min_lots = 0;
+    Decimal ask;  ///< least it takes per tonne, in `currency`
+    std::optional<std::string> currency;
+    bool certified = false;
+};
+
+struct Material {
+    std::string code;
+    std::optional<std::string> name;
+    Decimal lot_tonnes;
+};
+
+enum class PricingRule { uniform, pay_as_bid };
+
+inline const char* to_string(PricingRule r) { return r == PricingRule::uniform ? "uniform" : "pay-as-bid"; }
+
+struct Rules {
+    PricingRule pricing = PricingRule::uniform;
+    Decimal k = Decimal::from_units(5, 1);     ///< 0..1, place of the uniform price in its interval
+    Decimal tick = Decimal::from_units(1, 2);  ///< price grid, > 0
+    std::optional<Decimal> max_origin_share;   ///< 0 < s <= 1
+    std::vector<std::string> excluded_origins;
+    bool require_certified = false;
+};
+
+struct Round {
+    std::string format = round_format;
+    std::string id;        ///< the `round` field
+    Material material;
+    std::string currency;  ///< clearing currency
+    std::map<std::string, Decimal> fx;  ///< value of one unit of each other currency
+    Rules rules;
+    std::vector<Bid> bids;
+    std::vector<Offer> offers;
+};
+
+}  // namespace jpclear

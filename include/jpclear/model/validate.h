@@ -1,0 +1,159 @@
+#pragma once
+// Field-by-field checks of a Round against spec sections 1-4.
+//
+// validate_fields() never stops at the first problem: it reports every one,
+// each with the path of its field, so a round's owner fixes them in one go.
+// Checks that need the conversion onto the tick grid (a currency without an
+// FX rate, a converted price too large to count in ticks) are made by
+// prepare() in clearing/order_book.h, which also calls this.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "jpclear/model/problem.h"
+#include "jpclear/model/round.h"
+
+namespace jpclear {
+
+/// Spec section 1: at most this many digits before and after the point.
+inline constexpr int max_integer_digits = 12;
+inline constexpr int max_fraction_digits = 10;
+/// Spec section 2: an order has 1 to 10^9 lots.
+inline constexpr std::int64_t max_order_lots = 1'000'000'000;
+
+namespace detail {
+
+inline bool is_upper_code(std::string_view s, std::size_t length) {
+    if (s.size() != length) return false;
+    for (char c : s)
+        if (c < 'A' || c > 'Z') return false;
+    return true;
+}
+
+inline std::string quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            static const char* hex = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[(c >> 4) & 0xF];
+            out += hex[c & 0xF];
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+class FieldChecker {
+public:
+    explicit FieldChecker(Problems& out) : out_(out) {}
+
+    void add(std::string path, std::string message) { out_.push_back({std::move(path), std::move(message)}); }
+
+    void non_empty(const std::string& path, const std::string& value) {
+        if (value.empty()) add(path, "must not be empty");
+    }
+
+    // Range and digit checks of one decimal; `min_exclusive` says whether the
+    // lower bound itself is allowed.
+    void decimal(const std::string& path, const Decimal& d, const Decimal* min, bool min_exclusive,
+                 const Decimal* max) {
+        if (d.integer_digits() > max_integer_digits)
+            add(path, d.to_string() + " has more than 12 digits before the point");
+        if (d.scale() > max_fraction_digits)
+            add(path, d.to_string() + " has more than 10 digits after the point");
+        if (min && (min_exclusive ? d <= *min : d < *min))
+            add(path, d.to_string() + (min_exclusive ? " must be greater than " : " must be at least ") +
+                          min->to_string());
+        if (max && d > *max) add(path, d.to_string() + " must be at most " + max->to_string());
+    }
+
+    void lots(const std::string& prefix, std::int64_t lots, std::int64_t min_lots) {
+        if (lots < 1 || lots > max_order_lots)
+            add(prefix + ".lots", std::to_string(lots) + " is outside 1 to 1000000000");
+        if (min_lots < 0 || (lots >= 1 && min_lots > lots))
+            add(prefix + ".min_lots", std::to_string(min_lots) + " is outside 0 to lots (" +
+                                          std::to_string(lots) + ")");
+    }
+
+    void currency_code(const std::string& path, std::string_view code) {
+        if (!is_upper_code(code, 3)) add(path, quoted(code) + " is not a currency code (3 upper-case letters)");
+    }
+
+private:
+    Problems& out_;
+};
+
+}  // namespace detail
+
+/// Every field-level problem of `round`, appended to `out`.
+inline void validate_fields(const Round& round, Problems& out) {
+    detail::FieldChecker check(out);
+    const Decimal zero, one = Decimal::integer(1);
+
+    if (round.format != round_format)
+        check.add("format", detail::quoted(round.format) + " is not \"" + round_format + "\"");
+    check.non_empty("round", round.id);
+    check.non_empty("material.code", round.material.code);
+    check.decimal("material.lot_tonnes", round.material.lot_tonnes, &zero, true, nullptr);
+    check.currency_code("currency", round.currency);
+    for (const auto& [code, rate] : round.fx) {
+        std::string path = "fx." + code;
+        check.currency_code(path, code);
+        check.decimal(path, rate, &zero, true, nullptr);
+        if (code == round.currency && rate != one)
+            check.add(path, "the clearing currency's own rate must be 1 (or left out)");
+    }
+
+    const Rules& r = round.rules;
+    check.decimal("rules.pricing.k", r.k, &zero, false, &one);
+    check.decimal("rules.tick", r.tick, &zero, true, nullptr);
+    if (r.max_origin_share) check.decimal("rules.max_origin_share", *r.max_origin_share, &zero, true, &one);
+    for (std::size_t i = 0; i < r.excluded_origins.size(); ++i)
+        if (!detail::is_upper_code(r.excluded_origins[i], 2))
+            check.add("rules.excluded_origins[" + std::to_string(i) + "]",
+                      detail::quoted(r.excluded_origins[i]) + " is not an ISO 3166 alpha-2 code");
+
+    if (round.bids.size() + round.offers.size() > UINT32_MAX)
+        check.add("", "a round holds at most 4294967295 orders");
+
+    // Ids are unique across bids and offers; the first use is named.
+    std::unordered_map<std::string_view, std::string> first_use;
+    first_use.reserve(round.bids.size() + round.offers.size());
+    auto unique_id = [&](const std::string& prefix, const std::string& id) {
+        if (id.empty()) return check.add(prefix + ".id", "must not be empty");
+        auto [it, fresh] = first_use.try_emplace(id, prefix);
+        if (!fresh) check.add(prefix + ".id", "id " + detail::quoted(id) + " is already used by " + it->second);
+    };
+    auto order_currency = [&](const std::string& path, const std::optional<std::string>& c) {
+        if (c) check.currency_code(path, *c);
+    };
+
+    for (std::size_t i = 0; i < round.bids.size(); ++i) {
+        const Bid& b = round.bids[i];
+        std::string p = "bids[" + std::to_string(i) + "]";
+        unique_id(p, b.id);
+        check.non_empty(p + ".buyer", b.buyer);
+        check.non_empty(p + ".bloc", b.bloc);
+        check.lots(p, b.lots, b.min_lots);
+        check.decimal(p + ".limit", b.limit, &zero, true, nullptr);
+        order_currency(p + ".currency", b.currency);
+    }
+    for (std::size_t i = 0; i < round.offers.size(); ++i) {
+        const Offer& o = round.offers[i];
+        std::string p = "offers[" + std::to_string(i) + "]";
+        unique_id(p, o.id);
+        check.non_empty(p + ".supplier", o.supplier);
+        if (!detail::is_upper_code(o.origin, 2))
+            check.add(p + ".origin", detail::quoted(o.origin) + " is not an ISO 3166 alpha-2 code");
+        check.lots(p, o.lots, o.min_lots);
+        check.decimal(p + ".ask", o.ask, &zero, false, nullptr);
+        order_currency(p + ".currency", o.currency);
+    }
+}
+
+}  // namespace jpclear

@@ -1,0 +1,59 @@
+#pragma once
+// The options of clear(), in one registry with their defaults and ranges.
+//
+// Options change how hard the solver may work, never the rules: with the
+// defaults, clearing is deterministic and exact. A time limit makes a search
+// result depend on the machine's speed, so there is none unless asked for.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "jpclear/model/problem.h"
+
+namespace jpclear {
+
+struct Options {
+    /// Branch-and-bound nodes explored for rounds with blocks or caps before
+    /// the search stops with `optimality: limit`.
+    std::int64_t node_limit = 2'000'000;
+    /// Wall-clock limit of that search in milliseconds; none by default.
+    std::optional<std::int64_t> time_limit_ms;
+};
+
+struct OptionInfo {
+    std::string_view name;
+    std::string_view description;
+    std::string_view default_text;
+    std::int64_t min;
+    std::int64_t max;
+    void (*set)(Options&, std::int64_t);
+};
+
+/// Every option clear() takes.
+inline std::span<const OptionInfo> option_registry() {
+    static const OptionInfo registry[] = {
+        {"node_limit", "branch-and-bound nodes before the search stops with optimality \"limit\"", "2000000", 1,
+         INT64_MAX, [](Options& o, std::int64_t v) { o.node_limit = v; }},
+        {"time_limit_ms", "wall-clock milliseconds before the search stops with optimality \"limit\"", "none", 1,
+         INT64_MAX, [](Options& o, std::int64_t v) { o.time_limit_ms = v; }},
+    };
+    return registry;
+}
+
+/// Sets option `name` to `value`; a Problem when the name or range is wrong.
+inline std::optional<Problem> set_option(Options& options, std::string_view name, std::int64_t value) {
+    for (const OptionInfo& info : option_registry()) {
+        if (info.name != name) continue;
+        if (value < info.min || value > info.max)
+            return Problem{std::string(name), std::to_string(value) + " is outside " + std::to_string(info.min) +
+                                                  " to " + std::to_string(info.max)};
+        info.set(options, value);
+        return std::nullopt;
+    }
+    return Problem{std::string(name), "is not an option of jpclear"};
+}
+
+}  // namespace jpclear

@@ -1,0 +1,1 @@
+#include "jpclear/io.h"
