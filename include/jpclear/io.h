@@ -30,12 +30,20 @@ struct RoundRead {
     std::optional<Round> round; ///< present only when `problems` is empty
 };
 
+/// Where the order lists come from: CSV files may replace the JSON lists, and
+/// then the document need not (and must not) carry them.
+struct OrderSources {
+    bool bids_from_csv = false;
+    bool offers_from_csv = false;
+};
+
 /// Parses a `jpclear.round/1` document. Syntax, type, unknown-field and
 /// missing-field problems are reported here; value checks are validate()'s.
-RoundRead read_round_json(std::string_view text, const ReadLimits& limits = {});
+RoundRead read_round_json(std::string_view text, const ReadLimits& limits = {}, const OrderSources& sources = {});
 
 /// Reads `path` whole (within limits.max_bytes) and parses it.
-RoundRead read_round_file(const std::string& path, const ReadLimits& limits = {});
+RoundRead read_round_file(const std::string& path, const ReadLimits& limits = {},
+                          const OrderSources& sources = {});
 
 struct BidsRead {
     Problems problems;

@@ -1,1 +1,200 @@
+// Writing results and rounds as JSON, byte for byte the same for the same input.
+//
+// Hand-written rather than through nlohmann's DOM: the key order is the
+// spec's, decimals are written as exact strings, nothing depends on locale or
+// hash order, and a million orders stream out without building a tree.
+// Layout: one top-level key per line, one order, award, bloc or origin per line.
+
+#include <charconv>
+#include <cstdint>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+
 #include "jpclear/io.h"
+
+namespace jpclear {
+namespace {
+
+class Writer {
+public:
+    explicit Writer(std::string& out) : out_(out) {}
+
+    Writer& raw(std::string_view s) {
+        out_.append(s);
+        return *this;
+    }
+    Writer& str(std::string_view s) {
+        out_.push_back('"');
+        for (char c : s) {
+            auto u = static_cast<unsigned char>(c);
+            if (c == '"' || c == '\\') {
+                out_.push_back('\\');
+                out_.push_back(c);
+            } else if (u < 0x20) {
+                static constexpr char hex[] = "0123456789abcdef";
+                out_.append("\\u00");
+                out_.push_back(hex[u >> 4]);
+                out_.push_back(hex[u & 0xF]);
+            } else {
+                out_.push_back(c);
+            }
+        }
+        out_.push_back('"');
+        return *this;
+    }
+    Writer& num(std::int64_t v) {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, v);
+        out_.append(buf, r.ptr);
+        return *this;
+    }
+    Writer& dec(const Decimal& d, int min_digits) { return str(d.to_string(min_digits)); }
+    Writer& key(std::string_view k) { return str(k).raw(": "); }
+
+private:
+    std::string& out_;
+};
+
+void write_order(Writer& w, std::string_view id, const OrderResult& o, int digits) {
+    w.raw("{").key("id").str(id).raw(", ").key("filled_lots").num(o.filled.count).raw(", ");
+    w.key("status").str(to_string(o.status));
+    if (o.price) w.raw(", ").key("price").dec(*o.price, digits);
+    if (!o.reason.empty()) w.raw(", ").key("reason").str(o.reason);
+    w.raw("}");
+}
+
+template <class Items, class Fn>
+void write_list(Writer& w, const Items& items, Fn&& each) {
+    if (items.empty()) {
+        w.raw("[]");
+        return;
+    }
+    w.raw("[\n");
+    bool first = true;
+    for (const auto& item : items) {
+        w.raw(first ? "    " : ",\n    ");
+        first = false;
+        each(item);
+    }
+    w.raw("\n  ]");
+}
+
+template <class Map, class Fn>
+void write_map(Writer& w, const Map& map, Fn&& each) {
+    if (map.empty()) {
+        w.raw("{}");
+        return;
+    }
+    w.raw("{\n");
+    bool first = true;
+    for (const auto& [k, v] : map) {
+        w.raw(first ? "    " : ",\n    ");
+        first = false;
+        w.key(k);
+        each(v);
+    }
+    w.raw("\n  }");
+}
+
+}  // namespace
+
+std::string result_json(const Round& round, const Result& r) {
+    std::string out;
+    out.reserve(512 + 96 * (r.bids.size() + r.offers.size() + r.awards.size()));
+    Writer w(out);
+    const int d = r.price_digits;
+    w.raw("{\n  ").key("format").str(result_format);
+    w.raw(",\n  ").key("round").str(r.round);
+    w.raw(",\n  ").key("currency").str(r.currency);
+    w.raw(",\n  ").key("status").str(to_string(r.status));
+    w.raw(",\n  ").key("clearing_price");
+    if (r.clearing_price) w.dec(*r.clearing_price, d);
+    else w.raw("null");
+    w.raw(",\n  ").key("price_interval");
+    if (r.price_low && r.price_high) w.raw("[").dec(*r.price_low, d).raw(", ").dec(*r.price_high, d).raw("]");
+    else w.raw("null");
+    w.raw(",\n  ").key("cleared_lots").num(r.cleared_lots.count);
+    w.raw(",\n  ").key("cleared_tonnes").dec(r.cleared_tonnes, 0);
+    w.raw(",\n  ").key("optimality").str(to_string(r.optimality));
+    if (r.bound) w.raw(",\n  ").key("bound").dec(*r.bound, d);
+    w.raw(",\n  ").key("welfare").dec(r.welfare, d);
+    w.raw(",\n  ").key("buyer_surplus").dec(r.buyer_surplus, d);
+    w.raw(",\n  ").key("supplier_surplus").dec(r.supplier_surplus, d);
+    w.raw(",\n  ").key("rounding_residual").dec(r.rounding_residual, d);
+    w.raw(",\n  ").key("bids");
+    write_list(w, r.bids, [&](const OrderResult& o) { write_order(w, round.bids[o.order.value].id, o, d); });
+    w.raw(",\n  ").key("offers");
+    write_list(w, r.offers, [&](const OrderResult& o) { write_order(w, round.offers[o.order.value].id, o, d); });
+    w.raw(",\n  ").key("awards");
+    write_list(w, r.awards, [&](const Award& a) {
+        w.raw("{").key("bid").str(round.bids[a.bid.value].id).raw(", ");
+        w.key("offer").str(round.offers[a.offer.value].id).raw(", ");
+        w.key("lots").num(a.lots.count).raw(", ").key("price").dec(a.price, d).raw("}");
+    });
+    w.raw(",\n  ").key("blocs");
+    write_map(w, r.blocs, [&](const BlocTotals& b) {
+        w.raw("{").key("bids").num(b.bids).raw(", ").key("requested_lots").num(b.requested.count).raw(", ");
+        w.key("filled_lots").num(b.filled.count).raw(", ").key("cost").dec(b.cost, d).raw("}");
+    });
+    w.raw(",\n  ").key("origins");
+    write_map(w, r.origins, [&](const OriginTotals& o) {
+        w.raw("{").key("lots").num(o.lots.count).raw(", ").key("share").dec(o.share, 6);
+        if (o.cap) w.raw(", ").key("cap").dec(*o.cap, 0);
+        if (o.cap_lots) w.raw(", ").key("cap_lots").num(o.cap_lots->count);
+        w.raw("}");
+    });
+    w.raw("\n}\n");
+    return out;
+}
+
+void write_result_json(std::ostream& out, const Round& round, const Result& result) {
+    out << result_json(round, result);
+}
+
+void write_round_json(std::ostream& os, const Round& round) {
+    std::string out;
+    out.reserve(512 + 160 * (round.bids.size() + round.offers.size()));
+    Writer w(out);
+    w.raw("{\n  ").key("format").str(round.format);
+    w.raw(",\n  ").key("round").str(round.id);
+    w.raw(",\n  ").key("material").raw("{").key("code").str(round.material.code);
+    if (round.material.name) w.raw(", ").key("name").str(*round.material.name);
+    w.raw(", ").key("lot_tonnes").dec(round.material.lot_tonnes, 0).raw("}");
+    w.raw(",\n  ").key("currency").str(round.currency);
+    w.raw(",\n  ").key("fx").raw("{");
+    bool first = true;
+    for (const auto& [code, rate] : round.fx) {
+        w.raw(first ? "" : ", ").key(code).dec(rate, 0);
+        first = false;
+    }
+    w.raw("}");
+    const Rules& r = round.rules;
+    w.raw(",\n  ").key("rules").raw("{").key("pricing").raw("{").key("rule").str(to_string(r.pricing));
+    w.raw(", ").key("k").dec(r.k, 0).raw("}, ").key("tick").dec(r.tick, 0);
+    if (r.max_origin_share) w.raw(", ").key("max_origin_share").dec(*r.max_origin_share, 0);
+    w.raw(", ").key("excluded_origins").raw("[");
+    for (std::size_t i = 0; i < r.excluded_origins.size(); ++i) w.raw(i ? ", " : "").str(r.excluded_origins[i]);
+    w.raw("], ").key("require_certified").raw(r.require_certified ? "true" : "false").raw("}");
+    w.raw(",\n  ").key("bids");
+    write_list(w, round.bids, [&](const Bid& b) {
+        w.raw("{").key("id").str(b.id).raw(", ").key("buyer").str(b.buyer).raw(", ").key("bloc").str(b.bloc);
+        w.raw(", ").key("lots").num(b.lots).raw(", ").key("min_lots").num(b.min_lots);
+        w.raw(", ").key("limit").dec(b.limit, 0);
+        if (b.currency) w.raw(", ").key("currency").str(*b.currency);
+        w.raw("}");
+    });
+    w.raw(",\n  ").key("offers");
+    write_list(w, round.offers, [&](const Offer& o) {
+        w.raw("{").key("id").str(o.id).raw(", ").key("supplier").str(o.supplier).raw(", ");
+        w.key("origin").str(o.origin).raw(", ").key("lots").num(o.lots).raw(", ").key("min_lots").num(o.min_lots);
+        w.raw(", ").key("ask").dec(o.ask, 0);
+        if (o.currency) w.raw(", ").key("currency").str(*o.currency);
+        w.raw(", ").key("certified").raw(o.certified ? "true" : "false").raw("}");
+    });
+    w.raw("\n}\n");
+    os << out;
+}
+
+}  // namespace jpclear

@@ -101,7 +101,9 @@ inline Prepared prepare(const Round& round) {
                                           detail::quoted(round.currency) + " nor given in fx"});
         return nullptr;
     };
+    // A price already reported for its digits is not reported again for its ticks.
     auto too_large = [&](const std::string& path, const Decimal& price, const char* field) {
+        if (price.integer_digits() > max_integer_digits || price.scale() > max_fraction_digits) return;
         out.problems.push_back({path, field + std::string(" ") + price.to_string() +
                                           " converts to more ticks than fit in 64 bits"});
     };
