@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "jpclear/io.h"
+#include "jpclear/clearing/order_book.h"
 #include "jpclear/model/validate.h"
 
 namespace jpclear {
@@ -111,7 +113,9 @@ struct Scalar {
 
 struct Frame {
     Context context;
-    std::string path;       // of this object or array
+    std::string path;       // of this object or array; empty for an order (see list)
+    const char* list = nullptr;  // an order: "bids" or "offers", with its position in `element`
+    std::size_t element = 0;
     std::string key;        // object: the key being read
     std::size_t index = 0;  // array: elements seen
     std::uint32_t seen = 0; // object: fields seen (bit per FieldSpec)
@@ -122,7 +126,7 @@ class RoundHandler {
 public:
     RoundHandler(Round& round, Problems& problems, const ReadLimits& limits, const OrderSources& sources)
         : round_(round), problems_(problems), limits_(limits), sources_(sources) {
-        stack_.push_back({Context::document, "", "", 0, 0, {}});
+        stack_.push_back(Frame{Context::document, "", nullptr, 0, "", 0, 0, {}});
     }
 
     // --- SAX interface ---------------------------------------------------
@@ -184,7 +188,11 @@ public:
         }
         Context child = Context::skip;
         const Frame& parent = stack_.back();
-        std::string path = value_path();
+        // Orders are the bulk of a round: their paths are made only when a problem needs one.
+        const bool is_order = parent.context == Context::bids || parent.context == Context::offers;
+        std::string path = is_order ? std::string() : value_path();
+        const char* list = parent.context == Context::bids ? "bids" : "offers";
+        const std::size_t element = parent.index;
         switch (parent.context) {
             case Context::document: child = Context::top; break;
             case Context::top:
@@ -212,7 +220,7 @@ public:
         if (child == Context::skip && parent.context == Context::document)
             add("", "the document must be a JSON object");
         advance_array();
-        stack_.push_back({child, std::move(path), "", 0, 0, {}});
+        stack_.push_back(Frame{child, std::move(path), is_order ? list : nullptr, element, "", 0, 0, {}});
         return true;
     }
 
@@ -226,9 +234,9 @@ public:
                                                                  (name == "offers" && sources_.offers_from_csv));
             const bool seen = f.seen & (1u << i);
             if (elsewhere && seen)
-                add(join(f.path, name), "is given both here and in a CSV file; give it in one place");
+                add(join(path_of(f), name), "is given both here and in a CSV file; give it in one place");
             else if (t.begin[i].required && !seen && !elsewhere)
-                add(join(f.path, name), "is required");
+                add(join(path_of(f), name), "is required");
         }
         return true;
     }
@@ -250,7 +258,7 @@ public:
             wrong_type(path, "an array");
         if (parent.context == Context::document) add("", "the document must be a JSON object");
         advance_array();
-        stack_.push_back({child, std::move(path), "", 0, 0, {}});
+        stack_.push_back(Frame{child, std::move(path), nullptr, 0, "", 0, 0, {}});
         return true;
     }
 
@@ -278,7 +286,10 @@ private:
     static std::string join(const std::string& path, std::string_view key) {
         return path.empty() ? std::string(key) : path + "." + std::string(key);
     }
-    std::string field_path() const { return join(stack_.back().path, stack_.back().key); }
+    static std::string path_of(const Frame& f) {
+        return f.list ? std::string(f.list) + "[" + std::to_string(f.element) + "]" : f.path;
+    }
+    std::string field_path() const { return join(path_of(stack_.back()), stack_.back().key); }
     // Path of the value about to be read: an object's current key or an array's next element.
     std::string value_path() const {
         const Frame& f = stack_.back();
@@ -332,12 +343,14 @@ private:
     }
 
     // --- typed readers -----------------------------------------------------
-    bool read_string(const Scalar& s, std::string& out, const std::string& path) {
-        if (s.type != Scalar::Type::string) return wrong_type(path, s.json_type()), false;
+    template <class PathFn>
+    bool read_string(const Scalar& s, std::string& out, PathFn&& path) {
+        if (s.type != Scalar::Type::string) return wrong_type(path(), s.json_type()), false;
         out.assign(s.text);
         return true;
     }
-    bool read_decimal(const Scalar& s, Decimal& out, const std::string& path) {
+    template <class PathFn>
+    bool read_decimal(const Scalar& s, Decimal& out, PathFn&& path) {
         if (s.type == Scalar::Type::whole) {
             out = Decimal::from_units(s.whole, 0);
             return true;
@@ -345,33 +358,35 @@ private:
         if (s.type == Scalar::Type::string || s.type == Scalar::Type::number_text) {
             ParsedDecimal p = Decimal::parse(s.text, s.type == Scalar::Type::number_text);
             if (!p.value) {
-                add(path, detail::quoted(s.text) + " " + p.error);
+                add(path(), detail::quoted(s.text) + " " + p.error);
                 return false;
             }
             out = *p.value;
             return true;
         }
-        wrong_type(path, s.json_type());
+        wrong_type(path(), s.json_type());
         return false;
     }
-    bool read_whole(const Scalar& s, std::int64_t& out, const std::string& path) {
+    template <class PathFn>
+    bool read_whole(const Scalar& s, std::int64_t& out, PathFn&& path) {
         if (s.type == Scalar::Type::whole) {
             if (s.whole < INT64_MIN || s.whole > INT64_MAX) {
-                add(path, "is too large");
+                add(path(), "is too large");
                 return false;
             }
             out = static_cast<std::int64_t>(s.whole);
             return true;
         }
         if (s.type == Scalar::Type::number_text) {
-            add(path, std::string(s.text) + " is not a whole number");
+            add(path(), std::string(s.text) + " is not a whole number");
             return false;
         }
-        wrong_type(path, s.json_type());
+        wrong_type(path(), s.json_type());
         return false;
     }
-    bool read_bool(const Scalar& s, bool& out, const std::string& path) {
-        if (s.type != Scalar::Type::boolean) return wrong_type(path, s.json_type()), false;
+    template <class PathFn>
+    bool read_bool(const Scalar& s, bool& out, PathFn&& path) {
+        if (s.type != Scalar::Type::boolean) return wrong_type(path(), s.json_type()), false;
         out = s.boolean;
         return true;
     }
@@ -382,9 +397,10 @@ private:
             case Context::document: add("", "the document must be a JSON object"); return true;
             case Context::skip: return true;
             case Context::excluded: {
-                std::string path = value_path();
+                const std::size_t element = f.index;
                 advance_array();
                 std::string code;
+                auto path = [&] { return f.path + "[" + std::to_string(element) + "]"; };
                 if (read_string(s, code, path)) round_.rules.excluded_origins.push_back(std::move(code));
                 return true;
             }
@@ -397,7 +413,7 @@ private:
             }
             case Context::fx: {
                 Decimal rate;
-                if (read_decimal(s, rate, field_path())) round_.fx[f.key] = rate;
+                if (read_decimal(s, rate, [&] { return field_path(); })) round_.fx[f.key] = rate;
                 return true;
             }
             default: break;
@@ -405,11 +421,11 @@ private:
         const std::string& k = f.key;
         if (!known_field(f)) return true;  // reported at the key
         const bool absent = s.type == Scalar::Type::null;
-        const std::string path = field_path();
+        auto path = [&] { return field_path(); };
         const FieldSpec* spec = spec_of(f);
         if (absent && spec && !spec->required) return true;  // null = absent for optional fields
         if (spec && (spec->kind == Kind::object || spec->kind == Kind::array)) {
-            wrong_type(path, s.json_type());
+            wrong_type(path(), s.json_type());
             return true;
         }
         switch (f.context) {
@@ -438,7 +454,7 @@ private:
                     if (!read_string(s, rule, path)) break;
                     if (rule == "uniform") round_.rules.pricing = PricingRule::uniform;
                     else if (rule == "pay-as-bid") round_.rules.pricing = PricingRule::pay_as_bid;
-                    else add(path, detail::quoted(rule) + " is not a pricing rule (uniform or pay-as-bid)");
+                    else add(path(), detail::quoted(rule) + " is not a pricing rule (uniform or pay-as-bid)");
                 } else if (k == "k") read_decimal(s, round_.rules.k, path);
                 break;
             case Context::bid: {
@@ -495,7 +511,19 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const
     Round round;
     RoundHandler handler(round, out.problems, limits, sources);
     json::sax_parse(text.begin(), text.end(), &handler, json::input_format_t::json, true, false);
-    if (out.problems.empty()) out.round = std::move(round);
+    if (out.problems.empty()) {
+        out.round = std::move(round);
+        return out;
+    }
+    // A well-formed document with some unreadable fields: still report the
+    // value problems of the rest, so the owner fixes everything in one go.
+    // Fields already reported hold placeholders; their paths are skipped.
+    if (!handler.syntax_error()) {
+        std::unordered_set<std::string> reported;
+        for (const Problem& p : out.problems) reported.insert(p.path);
+        for (Problem& p : prepare(round).problems)
+            if (!reported.count(p.path)) out.problems.push_back(std::move(p));
+    }
     return out;
 }
 

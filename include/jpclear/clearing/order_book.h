@@ -93,11 +93,14 @@ inline Prepared prepare(const Round& round) {
     if (round.rules.tick.sign() <= 0) return out;  // reported; nothing converts without a grid
 
     const Decimal one = Decimal::integer(1);
-    auto rate_of = [&](const std::optional<std::string>& currency, const std::string& path) -> const Decimal* {
+    auto path_of = [](const char* list, std::size_t i, const char* field) {
+        return std::string(list) + "[" + std::to_string(i) + "]." + field;
+    };
+    auto rate_of = [&](const std::optional<std::string>& currency, const char* list, std::size_t i) -> const Decimal* {
         if (!currency || *currency == round.currency) return &one;
         auto it = round.fx.find(*currency);
         if (it != round.fx.end()) return &it->second;
-        out.problems.push_back({path, "currency " + detail::quoted(*currency) + " is neither the clearing currency " +
+        out.problems.push_back({path_of(list, i, "currency"), "currency " + detail::quoted(*currency) + " is neither the clearing currency " +
                                           detail::quoted(round.currency) + " nor given in fx"});
         return nullptr;
     };
@@ -114,9 +117,9 @@ inline Prepared prepare(const Round& round) {
     book.bid_id.reserve(round.bids.size());
     for (std::size_t i = 0; i < round.bids.size(); ++i) {
         const Bid& b = round.bids[i];
-        const Decimal* rate = rate_of(b.currency, "bids[" + std::to_string(i) + "].currency");
+        const Decimal* rate = rate_of(b.currency, "bids", i);
         std::optional<std::int64_t> p = rate ? to_ticks(b.limit, *rate, book.tick, false) : std::nullopt;
-        if (rate && !p) too_large("bids[" + std::to_string(i) + "].limit", b.limit, "limit");
+        if (rate && !p) too_large(path_of("bids", i, "limit"), b.limit, "limit");
         book.bid_price.push_back(p.value_or(0));
         book.bid_lots.push_back(b.lots);
         book.bid_min.push_back(b.min_lots);
@@ -129,9 +132,9 @@ inline Prepared prepare(const Round& round) {
     std::vector<std::string_view> origin_of;  // per eligible offer, resolved to indices below
     for (std::size_t i = 0; i < round.offers.size(); ++i) {
         const Offer& o = round.offers[i];
-        const Decimal* rate = rate_of(o.currency, "offers[" + std::to_string(i) + "].currency");
+        const Decimal* rate = rate_of(o.currency, "offers", i);
         std::optional<std::int64_t> a = rate ? to_ticks(o.ask, *rate, book.tick, true) : std::nullopt;
-        if (rate && !a) too_large("offers[" + std::to_string(i) + "].ask", o.ask, "ask");
+        if (rate && !a) too_large(path_of("offers", i, "ask"), o.ask, "ask");
         Eligibility e = excluded.count(o.origin)                             ? Eligibility::excluded_origin
                         : (round.rules.require_certified && !o.certified) ? Eligibility::not_certified
                                                                           : Eligibility::eligible;

@@ -121,22 +121,38 @@ inline void validate_fields(const Round& round, Problems& out) {
     if (round.bids.size() + round.offers.size() > UINT32_MAX)
         check.add("", "a round holds at most 4294967295 orders");
 
-    // Ids are unique across bids and offers; the first use is named.
-    std::unordered_map<std::string_view, std::string> first_use;
+    // Ids are unique across bids and offers; the first use is named. Paths
+    // are only spelled out for problems: rounds hold millions of orders.
+    auto order_path = [](bool bid, std::size_t i) {
+        return std::string(bid ? "bids[" : "offers[") + std::to_string(i) + "]";
+    };
+    std::unordered_map<std::string_view, std::pair<bool, std::size_t>> first_use;
     first_use.reserve(round.bids.size() + round.offers.size());
-    auto unique_id = [&](const std::string& prefix, const std::string& id) {
-        if (id.empty()) return check.add(prefix + ".id", "must not be empty");
-        auto [it, fresh] = first_use.try_emplace(id, prefix);
-        if (!fresh) check.add(prefix + ".id", "id " + detail::quoted(id) + " is already used by " + it->second);
+    auto unique_id = [&](bool bid, std::size_t i, const std::string& id) {
+        if (id.empty()) return check.add(order_path(bid, i) + ".id", "must not be empty");
+        auto [it, fresh] = first_use.try_emplace(id, bid, i);
+        if (!fresh)
+            check.add(order_path(bid, i) + ".id", "id " + detail::quoted(id) + " is already used by " +
+                                                      order_path(it->second.first, it->second.second));
     };
     auto order_currency = [&](const std::string& path, const std::optional<std::string>& c) {
         if (c) check.currency_code(path, *c);
     };
+    auto plain = [](const Decimal& d) {
+        return d.integer_digits() <= max_integer_digits && d.scale() <= max_fraction_digits;
+    };
+    auto lots_ok = [](std::int64_t lots, std::int64_t min_lots) {
+        return lots >= 1 && lots <= max_order_lots && min_lots >= 0 && min_lots <= lots;
+    };
+    auto currency_ok = [](const std::optional<std::string>& c) { return !c || detail::is_upper_code(*c, 3); };
 
     for (std::size_t i = 0; i < round.bids.size(); ++i) {
         const Bid& b = round.bids[i];
-        std::string p = "bids[" + std::to_string(i) + "]";
-        unique_id(p, b.id);
+        unique_id(true, i, b.id);
+        if (!b.buyer.empty() && !b.bloc.empty() && lots_ok(b.lots, b.min_lots) && plain(b.limit) &&
+            b.limit.sign() > 0 && currency_ok(b.currency))
+            continue;  // the common case: nothing to report
+        const std::string p = order_path(true, i);
         check.non_empty(p + ".buyer", b.buyer);
         check.non_empty(p + ".bloc", b.bloc);
         check.lots(p, b.lots, b.min_lots);
@@ -145,8 +161,11 @@ inline void validate_fields(const Round& round, Problems& out) {
     }
     for (std::size_t i = 0; i < round.offers.size(); ++i) {
         const Offer& o = round.offers[i];
-        std::string p = "offers[" + std::to_string(i) + "]";
-        unique_id(p, o.id);
+        unique_id(false, i, o.id);
+        if (!o.supplier.empty() && detail::is_upper_code(o.origin, 2) && lots_ok(o.lots, o.min_lots) &&
+            plain(o.ask) && o.ask.sign() >= 0 && currency_ok(o.currency))
+            continue;
+        const std::string p = order_path(false, i);
         check.non_empty(p + ".supplier", o.supplier);
         if (!detail::is_upper_code(o.origin, 2))
             check.add(p + ".origin", detail::quoted(o.origin) + " is not an ISO 3166 alpha-2 code");

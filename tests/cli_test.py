@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the jpclear command line.
+
+Usage: cli_test.py JPCLEAR EXAMPLE_DIR
+Checks exit codes, stdout/stderr discipline, --out/--summary, validate,
+generate -> clear, CSV inputs, and byte-identical output across runs and
+input permutations. Ends with 'N passed, M failed'.
+"""
+import json, os, random, subprocess, sys, tempfile
+
+JP, EXAMPLE = sys.argv[1], sys.argv[2]
+ROUND = os.path.join(EXAMPLE, "round.json")
+passed = failed = 0
+
+
+def run(*args, input=None):
+    return subprocess.run([JP, *args], capture_output=True, text=True, input=input, timeout=600)
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    p = run("clear", ROUND)
+    check("clear example exits 0 with JSON on stdout", p.returncode == 0 and json.loads(p.stdout)["status"] == "cleared",
+          p.stderr[:300])
+    check("clear is silent on stderr without --verbose", p.stderr == "", p.stderr[:300])
+    again = run("clear", ROUND)
+    check("same input gives the same bytes", again.stdout == p.stdout)
+
+    out = os.path.join(tmp, "result.json")
+    q = run("clear", ROUND, "--out", out, "--summary")
+    with open(out) as f:
+        written = f.read()
+    check("--out writes the same document", q.returncode == 0 and written == p.stdout)
+    check("--summary with --out prints the table on stdout", "clearing price" in q.stdout and "origins" in q.stdout,
+          q.stdout[:300])
+    s = run("clear", ROUND, "--summary")
+    check("--summary without --out keeps stdout pure JSON", json.loads(s.stdout) == json.loads(p.stdout)
+          and "clearing price" in s.stderr)
+    v = run("clear", ROUND, "--verbose")
+    check("--verbose logs timings on stderr", v.returncode == 0 and "cleared in" in v.stderr, v.stderr[:300])
+
+    # Permuting the orders changes nothing but the listing order.
+    doc = json.load(open(ROUND))
+    rnd = random.Random(7)
+    rnd.shuffle(doc["bids"])
+    rnd.shuffle(doc["offers"])
+    perm = os.path.join(tmp, "perm.json")
+    json.dump(doc, open(perm, "w"))
+    r1, r2 = json.loads(p.stdout), json.loads(run("clear", perm).stdout)
+    same = all(r1[k] == r2[k] for k in ("clearing_price", "price_interval", "cleared_lots", "welfare",
+                                        "awards", "blocs", "origins"))
+    same = same and {b["id"]: b for b in r1["bids"]} == {b["id"]: b for b in r2["bids"]}
+    same = same and {o["id"]: o for o in r1["offers"]} == {o["id"]: o for o in r2["offers"]}
+    check("result is invariant under permuting the input", same)
+
+    # Bad input: exit 2, every problem on stderr, nothing on stdout.
+    bad = json.load(open(ROUND))
+    bad["bids"][0]["lots"] = 0
+    bad["bids"][1]["limit"] = "12,5"
+    bad["offers"][0]["origin"] = "Australia"
+    bad["offers"][1]["askk"] = "1"
+    badp = os.path.join(tmp, "bad.json")
+    json.dump(bad, open(badp, "w"))
+    b = run("clear", badp)
+    want = ["bids[0].lots", "bids[1].limit", "offers[0].origin", "offers[1].askk"]
+    check("bad round: exit 2, nothing on stdout, every problem named",
+          b.returncode == 2 and b.stdout == "" and all(w in b.stderr for w in want), b.stderr[:500])
+    vb = run("validate", badp)
+    check("validate reports the same problems", vb.returncode == 2 and all(w in vb.stderr for w in want))
+    vg = run("validate", ROUND)
+    check("validate accepts the example", vg.returncode == 0 and "valid" in vg.stdout)
+    m = run("clear", os.path.join(tmp, "missing.json"))
+    check("missing file is bad input", m.returncode == 2 and m.stdout == "" and "missing.json" in m.stderr)
+    u = run("clear", ROUND, "--no-such-flag")
+    check("unknown flag is a usage error", u.returncode == 2 and u.stdout == "")
+    n = run("clear", ROUND, "--node-limit", "0")
+    check("option out of range names the option", n.returncode == 2 and "node_limit" in n.stderr, n.stderr[:200])
+
+    # CSV lists replace the JSON ones.
+    bids_csv = os.path.join(tmp, "bids.csv")
+    offers_csv = os.path.join(tmp, "offers.csv")
+    with open(bids_csv, "w") as f:
+        f.write("limit,id,buyer,bloc,lots,currency\n")
+        for b in doc["bids"]:
+            f.write(f'{b["limit"]},"{b["id"]}",{json.dumps(b["buyer"])},{b["bloc"]},{b["lots"]},{b.get("currency", "")}\n')
+    with open(offers_csv, "w") as f:
+        f.write("id,supplier,origin,lots,ask,certified\n")
+        for o in doc["offers"]:
+            f.write(f'{o["id"]},"{o["supplier"]}",{o["origin"]},{o["lots"]},{o["ask"]},{str(o["certified"]).lower()}\n')
+    shell = dict(json.load(open(ROUND)))
+    shell.pop("bids")
+    shell.pop("offers")
+    shellp = os.path.join(tmp, "shell.json")
+    json.dump(shell, open(shellp, "w"))
+    c = run("clear", shellp, "--bids", bids_csv, "--offers", offers_csv)
+    rc = json.loads(c.stdout) if c.returncode == 0 else {}
+    check("CSV bids and offers clear like the JSON lists",
+          c.returncode == 0 and rc.get("welfare") == r1["welfare"] and rc.get("clearing_price") == r1["clearing_price"],
+          c.stderr[:300])
+    both = run("clear", ROUND, "--bids", bids_csv)
+    check("lists given twice is bad input", both.returncode == 2 and "bids" in both.stderr)
+
+    # generate -> clear, deterministic.
+    g1 = run("generate", "--bids", "2000", "--offers", "200", "--seed", "5")
+    g2 = run("generate", "--bids", "2000", "--offers", "200", "--seed", "5")
+    check("generate is deterministic", g1.returncode == 0 and g1.stdout == g2.stdout and len(g1.stdout) > 1000)
+    gen = os.path.join(tmp, "gen.json")
+    open(gen, "w").write(g1.stdout)
+    gc = run("clear", gen)
+    check("a generated round clears with trade", gc.returncode == 0 and json.loads(gc.stdout)["cleared_lots"] > 0,
+          gc.stderr[:300])
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
