@@ -212,9 +212,13 @@ int cmd_generate(const std::vector<std::string>& args) {
 }  // namespace
 
 int run(const std::vector<std::string>& args) {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    if (args.empty()) {
+        std::cerr << usage;
+        return exit_bad_input;
+    }
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << usage;
-        return args.empty() ? exit_bad_input : exit_ok;
+        return exit_ok;
     }
     if (args[0] == "--version") {
         std::cout << "jpclear " << version << "\n";

@@ -194,7 +194,10 @@ public:
         const char* list = parent.context == Context::bids ? "bids" : "offers";
         const std::size_t element = parent.index;
         switch (parent.context) {
-            case Context::document: child = Context::top; break;
+            case Context::document:
+                child = Context::top;
+                read_top_ = true;
+                break;
             case Context::top:
                 if (parent.key == "material") child = Context::material;
                 else if (parent.key == "fx") child = Context::fx;
@@ -278,6 +281,7 @@ public:
     }
 
     bool syntax_error() const { return syntax_error_; }
+    bool read_an_object() const { return read_top_; }
 
 private:
     void add(std::string path, std::string message) { problems_.push_back({std::move(path), std::move(message)}); }
@@ -371,14 +375,16 @@ private:
     bool read_whole(const Scalar& s, std::int64_t& out, PathFn&& path) {
         if (s.type == Scalar::Type::whole) {
             if (s.whole < INT64_MIN || s.whole > INT64_MAX) {
-                add(path(), "is too large");
+                add(path(), Decimal::from_units(s.whole, 0).to_string() + " is too large for a whole number of lots");
                 return false;
             }
             out = static_cast<std::int64_t>(s.whole);
             return true;
         }
         if (s.type == Scalar::Type::number_text) {
-            add(path(), std::string(s.text) + " is not a whole number");
+            const bool digits_only = s.text.find_first_not_of("-0123456789") == std::string_view::npos;
+            add(path(), std::string(s.text) + (digits_only ? " is too large for a whole number of lots"
+                                                            : " is not a whole number"));
             return false;
         }
         wrong_type(path(), s.json_type());
@@ -497,6 +503,7 @@ private:
     const OrderSources& sources_;
     std::vector<Frame> stack_;
     bool syntax_error_ = false;
+    bool read_top_ = false;
 };
 
 }  // namespace
@@ -518,11 +525,18 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const
     // A well-formed document with some unreadable fields: still report the
     // value problems of the rest, so the owner fixes everything in one go.
     // Fields already reported hold placeholders; their paths are skipped.
-    if (!handler.syntax_error()) {
+    if (!handler.syntax_error() && handler.read_an_object()) {
         std::unordered_set<std::string> reported;
         for (const Problem& p : out.problems) reported.insert(p.path);
+        auto follows_from_reported = [&](const std::string& path) {
+            for (std::size_t cut = path.size(); cut != std::string::npos; cut = path.find_last_of(".[", cut - 1)) {
+                if (reported.count(path.substr(0, cut))) return true;
+                if (cut == 0) break;
+            }
+            return false;
+        };
         for (Problem& p : prepare(round).problems)
-            if (!reported.count(p.path)) out.problems.push_back(std::move(p));
+            if (!follows_from_reported(p.path)) out.problems.push_back(std::move(p));
     }
     return out;
 }

@@ -20,6 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "jpclear/detail/wide.h"
 #include "jpclear/model/decimal.h"
 #include "jpclear/model/problem.h"
 #include "jpclear/model/round.h"
@@ -64,17 +65,26 @@ struct OrderBook {
 };
 
 /// `price * rate` put on the tick grid, rounded down (bids) or up (offers);
-/// nullopt when it does not fit in 64-bit ticks.
+/// nullopt when it does not fit in 64-bit ticks. Prices and rates are >= 0
+/// and the tick > 0 (validated); the exact product may exceed 128 bits even
+/// when the tick count fits, hence the wide intermediate.
 inline std::optional<std::int64_t> to_ticks(const Decimal& price, const Decimal& rate, const Decimal& tick,
                                             bool round_up) {
-    try {
-        Decimal value = price * rate;
-        int128 q = round_up ? ceil_quotient(value, tick) : floor_quotient(value, tick);
-        if (q < INT64_MIN || q > INT64_MAX) return std::nullopt;
-        return static_cast<std::int64_t>(q);
-    } catch (const OverflowError&) {
-        return std::nullopt;
+    if (price.sign() < 0 || rate.sign() <= 0 || tick.sign() <= 0) return std::nullopt;
+    // price * rate / tick = (pc * rc * 10^ts) / (tc * 10^(ps + rs)).
+    const int shift = price.scale() + rate.scale() - tick.scale();
+    uint128 a = static_cast<uint128>(price.coefficient()), b = static_cast<uint128>(rate.coefficient());
+    uint128 c = static_cast<uint128>(tick.coefficient()), d = 1;
+    if (shift >= 0) {
+        d = static_cast<uint128>(detail::pow10(shift));
+    } else {
+        int128 scaled;
+        if (__builtin_mul_overflow(static_cast<int128>(a), detail::pow10(-shift), &scaled)) return std::nullopt;
+        a = static_cast<uint128>(scaled);
     }
+    std::optional<int128> q = detail::mul_div(a, b, c, d, round_up);
+    if (!q || *q > INT64_MAX) return std::nullopt;
+    return static_cast<std::int64_t>(*q);
 }
 
 struct Prepared {
@@ -100,6 +110,7 @@ inline Prepared prepare(const Round& round) {
         if (!currency || *currency == round.currency) return &one;
         auto it = round.fx.find(*currency);
         if (it != round.fx.end()) return &it->second;
+        if (!detail::is_upper_code(*currency, 3)) return nullptr;  // reported as a malformed code
         out.problems.push_back({path_of(list, i, "currency"), "currency " + detail::quoted(*currency) + " is neither the clearing currency " +
                                           detail::quoted(round.currency) + " nor given in fx"});
         return nullptr;

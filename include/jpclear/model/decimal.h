@@ -195,7 +195,7 @@ public:
         int128 div = detail::pow10(scale_ - places);
         int128 q = coef_ / div, r = coef_ % div;
         if (r < 0) r = -r;
-        if (2 * r >= div) q += coef_ < 0 ? -1 : 1;
+        if (r >= div - r) q += coef_ < 0 ? -1 : 1;  // 2r >= div without overflowing at scale 38
         return from_units(q, places);
     }
 

@@ -76,6 +76,10 @@ public:
             r.clearing_price = price(buyer_pays_);
         }
 
+        for (std::size_t b = 0; b < book_.bid_count(); ++b)
+            if (book_.bid_price[b] == bid_reference_) bid_lots_at_reference_ += a_.bid_fill[b];
+        for (std::size_t o = 0; o < book_.offer_count(); ++o)
+            if (book_.offer_price[o] == offer_reference_) offer_lots_at_reference_ += a_.offer_fill[o];
         at_cap_ = origins_at_cap(book_, a_);
         origin_lots_ = origin_totals(book_, a_);
         if (book_.max_origin_share) cap_lots_ = origin_cap_lots(*book_.max_origin_share, a_.volume);
@@ -112,7 +116,13 @@ private:
                price_text(highest) + ")";
     }
 
-    std::string rationed(std::int64_t got, std::int64_t lots, std::int64_t own_price, const char* side) const {
+    std::string rationed(std::int64_t got, std::int64_t lots, std::int64_t own_price, const char* side,
+                         std::int64_t lots_at_price) const {
+        // Nobody at this price traded: the better-priced side took everything.
+        if (lots_at_price == 0)
+            return std::string("not reached: its price ") + price_text(own_price) + " equals " + reference_name() +
+                   ", but " + (side[0] == 'b' ? "higher bids took all the lots offered at that price"
+                                              : "cheaper offers covered all the demand at that price");
         return "rationed at the margin: its price " + price_text(own_price) + " equals " + reference_name() +
                ", and the " + side + " at that price shared the remaining lots pro rata to size (got " +
                std::to_string(got) + " of " + std::to_string(lots) + ")";
@@ -155,7 +165,7 @@ private:
                     o.reason = block_text(book_.bid_min[b], L);
                 } else {
                     o.reason_code = ReasonCode::marginal_share;
-                    o.reason = rationed(x, L, P, "bids");
+                    o.reason = rationed(x, L, P, "bids", bid_lots_at_reference_);
                 }
             }
             auto [it, fresh] = bloc_of.try_emplace(bid.bloc, nullptr);
@@ -218,7 +228,7 @@ private:
                                " of " + std::to_string(L) + ")";
                 } else {
                     o.reason_code = ReasonCode::marginal_share;
-                    o.reason = rationed(y, L, A, "offers");
+                    o.reason = rationed(y, L, A, "offers", offer_lots_at_reference_);
                 }
             }
             r.offers.push_back(std::move(o));
@@ -262,6 +272,8 @@ private:
     std::int64_t buyer_pays_ = 0;       // ticks per tonne
     std::int64_t bid_reference_ = 0;    // ticks
     std::int64_t offer_reference_ = 0;  // ticks
+    std::int64_t bid_lots_at_reference_ = 0;    // lots bought by bids priced at the reference
+    std::int64_t offer_lots_at_reference_ = 0;  // lots sold by offers priced at the reference
     std::vector<bool> at_cap_;
     std::vector<std::int64_t> origin_lots_;
     std::int64_t cap_lots_ = 0;
