@@ -1,1 +1,632 @@
+// generate_round() and summary_table().
+//
+// The generator feeds benches and property tests, so these tests pin what
+// they rely on: the same spec gives the same round everywhere, every round is
+// valid, and the market looks like the one documented in generate.cpp.
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "jpclear/clear.h"
+#include "jpclear/generate.h"
+#include "jpclear/io.h"
+
+namespace jpclear {
+namespace {
+
+GenerateSpec spec_of(std::uint64_t bids, std::uint64_t offers, std::uint64_t seed, std::uint32_t blocks = 0,
+                     bool cap = false) {
+    GenerateSpec s;
+    s.bids = bids;
+    s.offers = offers;
+    s.seed = seed;
+    s.block_per_mille = blocks;
+    s.origin_cap = cap;
+    return s;
+}
+
+std::string problems_text(const Problems& problems) {
+    std::string text;
+    for (std::size_t i = 0; i < problems.size() && i < 10; ++i) text += problems[i].to_string() + "\n";
+    return text;
+}
+
+// Every field of the round, so "identical" means identical.
+void expect_same_round(const Round& a, const Round& b) {
+    EXPECT_EQ(a.format, b.format);
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.material.code, b.material.code);
+    EXPECT_EQ(a.material.name, b.material.name);
+    EXPECT_EQ(a.material.lot_tonnes, b.material.lot_tonnes);
+    EXPECT_EQ(a.currency, b.currency);
+    EXPECT_EQ(a.fx, b.fx);
+    EXPECT_EQ(a.rules.pricing, b.rules.pricing);
+    EXPECT_EQ(a.rules.k, b.rules.k);
+    EXPECT_EQ(a.rules.tick, b.rules.tick);
+    EXPECT_EQ(a.rules.max_origin_share, b.rules.max_origin_share);
+    EXPECT_EQ(a.rules.excluded_origins, b.rules.excluded_origins);
+    EXPECT_EQ(a.rules.require_certified, b.rules.require_certified);
+    ASSERT_EQ(a.bids.size(), b.bids.size());
+    ASSERT_EQ(a.offers.size(), b.offers.size());
+    for (std::size_t i = 0; i < a.bids.size(); ++i) {
+        const Bid &x = a.bids[i], &y = b.bids[i];
+        ASSERT_TRUE(x.id == y.id && x.buyer == y.buyer && x.bloc == y.bloc && x.lots == y.lots &&
+                    x.min_lots == y.min_lots && x.limit == y.limit && x.currency == y.currency)
+            << "bids[" << i << "] differs: " << x.id << " vs " << y.id;
+    }
+    for (std::size_t i = 0; i < a.offers.size(); ++i) {
+        const Offer &x = a.offers[i], &y = b.offers[i];
+        ASSERT_TRUE(x.id == y.id && x.supplier == y.supplier && x.origin == y.origin && x.lots == y.lots &&
+                    x.min_lots == y.min_lots && x.ask == y.ask && x.currency == y.currency &&
+                    x.certified == y.certified)
+            << "offers[" << i << "] differs: " << x.id << " vs " << y.id;
+    }
+}
+
+// FNV-1a over every order field, in a fixed text form.
+std::uint64_t fingerprint(const Round& r) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    auto add = [&h](const std::string& s) {
+        for (char c : s) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 0x100000001b3ull;
+        }
+        h ^= 0xff;
+        h *= 0x100000001b3ull;
+    };
+    for (const Bid& b : r.bids) {
+        add(b.id);
+        add(b.buyer);
+        add(b.bloc);
+        add(std::to_string(b.lots));
+        add(std::to_string(b.min_lots));
+        add(b.limit.to_string());
+        add(b.currency.value_or("-"));
+    }
+    for (const Offer& o : r.offers) {
+        add(o.id);
+        add(o.supplier);
+        add(o.origin);
+        add(std::to_string(o.lots));
+        add(std::to_string(o.min_lots));
+        add(o.ask.to_string());
+        add(o.currency.value_or("-"));
+        add(o.certified ? "1" : "0");
+    }
+    return h;
+}
+
+// --- determinism --------------------------------------------------------------
+
+TEST(Generate, SameSpecGivesIdenticalRound) {
+    for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{987654321}}) {
+        const GenerateSpec s = spec_of(3000, 700, seed, 150, true);
+        expect_same_round(generate_round(s), generate_round(s));
+    }
+}
+
+// Pins the exact output, so a change of compiler, standard library or
+// platform that altered it would fail here. A deliberate change of the
+// generator updates these values (and changes every generated bench input).
+TEST(Generate, OutputIsPinned) {
+    const Round r = generate_round(spec_of(200, 50, 42, 100));
+    ASSERT_EQ(r.bids.size(), 200u);
+    ASSERT_EQ(r.offers.size(), 50u);
+    const Bid& b = r.bids[0];
+    EXPECT_EQ(b.id, "b000001");
+    EXPECT_EQ(b.buyer, "Rhein Battery");
+    EXPECT_EQ(b.bloc, "EU");
+    EXPECT_EQ(b.limit.to_string(), "16680");
+    EXPECT_EQ(b.lots, 10);
+    const Offer& o = r.offers[0];
+    EXPECT_EQ(o.id, "o000001");
+    EXPECT_EQ(o.supplier, "Manitoba Li");
+    EXPECT_EQ(o.origin, "CA");
+    EXPECT_EQ(o.ask.to_string(), "14870");
+    EXPECT_EQ(o.lots, 1);
+    const Bid& jp = r.bids[2];
+    EXPECT_EQ(jp.bloc, "JP");
+    EXPECT_EQ(jp.limit.to_string(), "2214000");
+    EXPECT_EQ(jp.currency, "JPY");
+    EXPECT_EQ(r.bids[1].min_lots, 12);
+    EXPECT_EQ(fingerprint(r), 0x63c38041dccaf2f7ull);
+}
+
+TEST(Generate, DifferentSeedsDiffer) {
+    const Round a = generate_round(spec_of(1000, 200, 1));
+    const Round b = generate_round(spec_of(1000, 200, 2));
+    EXPECT_NE(a.id, b.id);
+    std::size_t bids_differ = 0, offers_differ = 0;
+    for (std::size_t i = 0; i < a.bids.size(); ++i)
+        bids_differ += a.bids[i].limit != b.bids[i].limit || a.bids[i].lots != b.bids[i].lots ||
+                       a.bids[i].buyer != b.bids[i].buyer;
+    for (std::size_t i = 0; i < a.offers.size(); ++i)
+        offers_differ += a.offers[i].ask != b.offers[i].ask || a.offers[i].lots != b.offers[i].lots ||
+                         a.offers[i].origin != b.offers[i].origin;
+    // Unrelated streams agree on an order only by chance: well under a tenth.
+    EXPECT_GT(bids_differ, 900u);
+    EXPECT_GT(offers_differ, 180u);
+}
+
+// Bids and offers draw from their own streams: the size of one side leaves
+// the other alone.
+TEST(Generate, SidesAreIndependent) {
+    const Round a = generate_round(spec_of(500, 10, 7));
+    const Round b = generate_round(spec_of(500, 300, 7));
+    for (std::size_t i = 0; i < a.bids.size(); ++i) {
+        ASSERT_EQ(a.bids[i].limit, b.bids[i].limit) << i;
+        ASSERT_EQ(a.bids[i].lots, b.bids[i].lots) << i;
+    }
+    for (std::size_t i = 0; i < a.offers.size(); ++i) ASSERT_EQ(a.offers[i].ask, b.offers[i].ask) << i;
+    const Round c = generate_round(spec_of(20, 300, 7));
+    for (std::size_t i = 0; i < c.offers.size(); ++i) {
+        ASSERT_EQ(b.offers[i].ask, c.offers[i].ask) << i;
+        ASSERT_EQ(b.offers[i].origin, c.offers[i].origin) << i;
+    }
+}
+
+// --- validity and header ------------------------------------------------------
+
+TEST(Generate, RoundsAreValid) {
+    const std::vector<std::pair<std::uint64_t, std::uint64_t>> sizes = {
+        {0, 0}, {1, 0}, {0, 1}, {1, 1}, {7, 3}, {1000, 100}, {4000, 4000}};
+    for (auto [bids, offers] : sizes)
+        for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{31337}, UINT64_MAX})
+            for (std::uint32_t blocks : {0u, 250u, 1000u, 5000u})
+                for (bool cap : {false, true}) {
+                    const Round r = generate_round(spec_of(bids, offers, seed, blocks, cap));
+                    ASSERT_EQ(r.bids.size(), bids);
+                    ASSERT_EQ(r.offers.size(), offers);
+                    const Problems p = validate(r);
+                    ASSERT_TRUE(p.empty()) << bids << "/" << offers << " seed " << seed << " blocks " << blocks
+                                           << " cap " << cap << ":\n"
+                                           << problems_text(p);
+                }
+}
+
+TEST(Generate, HeaderAndRules) {
+    const Round r = generate_round(spec_of(10, 10, 123));
+    EXPECT_EQ(r.format, "jpclear.round/1");
+    EXPECT_EQ(r.id, "generated-123");
+    EXPECT_EQ(r.material.code, "LI2CO3");
+    EXPECT_EQ(r.material.lot_tonnes, dec("20"));
+    EXPECT_EQ(r.currency, "EUR");
+    ASSERT_EQ(r.fx.size(), 1u);
+    EXPECT_EQ(r.fx.at("JPY"), dec("0.0061"));
+    EXPECT_EQ(r.rules.pricing, PricingRule::uniform);
+    EXPECT_EQ(r.rules.k, dec("0.5"));
+    EXPECT_EQ(r.rules.tick, dec("0.01"));
+    EXPECT_FALSE(r.rules.max_origin_share.has_value());
+    EXPECT_TRUE(r.rules.excluded_origins.empty());
+    EXPECT_FALSE(r.rules.require_certified);
+    EXPECT_EQ(generate_round(spec_of(0, 0, UINT64_MAX)).id, "generated-18446744073709551615");
+}
+
+TEST(Generate, OriginCapHonoured) {
+    const Round capped = generate_round(spec_of(50, 50, 5, 0, true));
+    ASSERT_TRUE(capped.rules.max_origin_share.has_value());
+    EXPECT_EQ(*capped.rules.max_origin_share, dec("0.65"));
+    EXPECT_FALSE(generate_round(spec_of(50, 50, 5, 0, false)).rules.max_origin_share.has_value());
+    // The cap is a rule, not a different market.
+    expect_same_round(generate_round(spec_of(50, 50, 5, 0, false)),
+                      [&] {
+                          Round r = capped;
+                          r.rules.max_origin_share.reset();
+                          return r;
+                      }());
+}
+
+// --- ids ----------------------------------------------------------------------
+
+TEST(Generate, IdsAreUniqueAndSortNumerically) {
+    const Round r = generate_round(spec_of(20000, 1500, 3));
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < r.bids.size(); ++i) {
+        const std::string& id = r.bids[i].id;
+        ASSERT_EQ(id.size(), 7u) << id;
+        ASSERT_EQ(id, "b" + std::string(6 - std::to_string(i + 1).size(), '0') + std::to_string(i + 1));
+        if (i > 0) {
+            ASSERT_LT(r.bids[i - 1].id, id);
+        }
+        ASSERT_TRUE(seen.insert(id).second) << id;
+    }
+    for (std::size_t i = 0; i < r.offers.size(); ++i) {
+        const std::string& id = r.offers[i].id;
+        ASSERT_EQ(id, "o" + std::string(6 - std::to_string(i + 1).size(), '0') + std::to_string(i + 1));
+        ASSERT_TRUE(seen.insert(id).second) << id;
+    }
+}
+
+// Past 999999 orders the ids widen, all of them, so byte order still holds.
+TEST(Generate, IdsWidenForLargeRounds) {
+    const Round r = generate_round(spec_of(1'000'000, 0, 1));
+    EXPECT_EQ(r.bids.front().id, "b0000001");
+    EXPECT_EQ(r.bids[999'998].id, "b0999999");
+    EXPECT_EQ(r.bids.back().id, "b1000000");
+    EXPECT_LT(r.bids[999'998].id, r.bids.back().id);
+}
+
+// --- the market ---------------------------------------------------------------
+
+TEST(Generate, EuJpSplitAndCurrencies) {
+    const Round r = generate_round(spec_of(20000, 0, 11));
+    std::size_t eu = 0, jp = 0;
+    std::set<std::string> eu_buyers, jp_buyers;
+    for (const Bid& b : r.bids) {
+        ASSERT_TRUE(b.currency.has_value());
+        ASSERT_EQ(b.limit.scale(), 0) << b.id;
+        if (b.bloc == "EU") {
+            ++eu;
+            eu_buyers.insert(b.buyer);
+            ASSERT_EQ(*b.currency, "EUR") << b.id;
+            ASSERT_EQ(b.limit.coefficient() % 10, 0) << b.id << " " << b.limit.to_string();
+        } else {
+            ASSERT_EQ(b.bloc, "JP") << b.id;
+            ++jp;
+            jp_buyers.insert(b.buyer);
+            ASSERT_EQ(*b.currency, "JPY") << b.id;
+            ASSERT_EQ(b.limit.coefficient() % 1000, 0) << b.id << " " << b.limit.to_string();
+        }
+    }
+    EXPECT_GT(eu, 9400u);
+    EXPECT_GT(jp, 9400u);
+    // A pool of 40 names a bloc, reused, and no name in both blocs.
+    EXPECT_EQ(eu_buyers.size(), 40u);
+    EXPECT_EQ(jp_buyers.size(), 40u);
+    for (const std::string& name : eu_buyers) EXPECT_EQ(jp_buyers.count(name), 0u) << name;
+}
+
+TEST(Generate, OriginMixFollowsSupply) {
+    const Round r = generate_round(spec_of(0, 20000, 12));
+    std::map<std::string, std::size_t> count;
+    std::size_t certified = 0;
+    std::map<std::string, std::set<std::string>> suppliers;
+    for (const Offer& o : r.offers) {
+        ++count[o.origin];
+        certified += o.certified;
+        suppliers[o.origin].insert(o.supplier);
+        ASSERT_EQ(o.currency.value_or("EUR"), "EUR");
+    }
+    // Expected per mille; bounds are about 4 standard deviations wide.
+    const std::map<std::string, std::pair<std::size_t, std::size_t>> expected = {
+        {"AU", {7000, 7800}}, {"CL", {4500, 5100}}, {"CN", {3300, 3900}}, {"AR", {1250, 1550}},
+        {"ZW", {850, 1150}},  {"BR", {680, 920}},   {"CA", {320, 480}},   {"US", {140, 260}},
+        {"PT", {140, 260}}};
+    for (const auto& [origin, range] : expected) {
+        EXPECT_GE(count[origin], range.first) << origin;
+        EXPECT_LE(count[origin], range.second) << origin;
+    }
+    std::size_t others = 0;
+    for (const auto& [origin, n] : count)
+        if (!expected.count(origin)) others += n;
+    EXPECT_GE(others, 140u);
+    EXPECT_LE(others, 260u);
+    EXPECT_GE(certified, 16700u);  // 85% of 20000 is 17000
+    EXPECT_LE(certified, 17300u);
+    for (const auto& [origin, names] : suppliers) {
+        EXPECT_GE(names.size(), 2u) << origin;
+        for (const auto& [other, other_names] : suppliers)
+            if (other != origin) {
+                for (const std::string& n : names) EXPECT_EQ(other_names.count(n), 0u) << n;
+            }
+    }
+}
+
+TEST(Generate, LotsAreSkewedSmall) {
+    const Round r = generate_round(spec_of(10000, 10000, 13));
+    std::vector<std::size_t> histogram(51, 0);
+    std::int64_t total = 0;
+    for (const Bid& b : r.bids) {
+        ASSERT_GE(b.lots, 1);
+        ASSERT_LE(b.lots, 50);
+        ++histogram[static_cast<std::size_t>(b.lots)];
+        total += b.lots;
+    }
+    for (const Offer& o : r.offers) {
+        ASSERT_GE(o.lots, 1);
+        ASSERT_LE(o.lots, 50);
+        ++histogram[static_cast<std::size_t>(o.lots)];
+        total += o.lots;
+    }
+    const std::int64_t mean_x100 = total * 100 / 20000;
+    EXPECT_GT(mean_x100, 1500);  // expected about 17.2
+    EXPECT_LT(mean_x100, 1950);
+    std::size_t small = 0, large = 0;
+    for (std::size_t k = 1; k <= 10; ++k) small += histogram[k];
+    for (std::size_t k = 41; k <= 50; ++k) large += histogram[k];
+    EXPECT_GT(small, 4 * large);
+    EXPECT_GT(histogram[50], 0u);
+}
+
+// Converted prices, in EUR cents, via the library's own conversion.
+struct Converted {
+    std::vector<std::int64_t> bids, offers;
+};
+
+Converted converted(const Round& r) {
+    Prepared p = prepare(r);
+    EXPECT_TRUE(p.problems.empty()) << problems_text(p.problems);
+    return {p.book.bid_price, p.book.offer_price};
+}
+
+TEST(Generate, PricesSpreadAroundTheMarket) {
+    const Round r = generate_round(spec_of(20000, 20000, 14));
+    const Converted c = converted(r);
+    ASSERT_EQ(c.offers.size(), r.offers.size());
+    // Cents; the grid rounding (EUR 10, JPY 1000 = EUR 6.10) adds a little slack.
+    const std::int64_t bid_lo = 1232000 - 700, bid_hi = 1568000 + 700;
+    const std::int64_t offer_lo = 1190000 - 500, offer_hi = 1540000 + 500;
+    std::size_t bids_in = 0, bids_above = 0, offers_in = 0, offers_below = 0;
+    for (std::int64_t p : c.bids) {
+        ASSERT_GE(p, bid_lo) << "no bid below the spread";
+        bids_in += p <= bid_hi;
+        bids_above += p > bid_hi;
+        ASSERT_LE(p, 1750000 + 700);  // +25%
+    }
+    for (std::int64_t p : c.offers) {
+        ASSERT_LE(p, offer_hi) << "no offer above the spread";
+        offers_in += p >= offer_lo;
+        offers_below += p < offer_lo;
+        ASSERT_GE(p, 980000 - 500);  // -30%
+    }
+    EXPECT_GT(bids_in, 19000u);
+    EXPECT_GT(offers_in, 19000u);
+    EXPECT_GT(bids_above, 200u);  // about 3%
+    EXPECT_GT(offers_below, 200u);
+    EXPECT_LT(bids_above, 1000u);
+    EXPECT_LT(offers_below, 1000u);
+
+    // Most orders near the market: the middle half of each spread holds more
+    // than half of its orders (a flat spread would hold exactly half).
+    std::size_t bids_middle = 0;
+    for (std::int64_t p : c.bids) bids_middle += p >= 1316000 && p <= 1484000;
+    EXPECT_GT(bids_middle, 13000u);
+}
+
+TEST(Generate, EqualPricesAreCommon) {
+    const Round r = generate_round(spec_of(2000, 2000, 15));
+    const Converted c = converted(r);
+    auto tied = [](std::vector<std::int64_t> prices) {
+        std::sort(prices.begin(), prices.end());
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < prices.size(); ++i)
+            n += (i > 0 && prices[i] == prices[i - 1]) || (i + 1 < prices.size() && prices[i] == prices[i + 1]);
+        return n;
+    };
+    EXPECT_GT(tied(c.bids), 1000u);
+    EXPECT_GT(tied(c.offers), 1000u);
+    // EU and JP limits meet on common prices too (EUR 610 = JPY 100000).
+    std::set<std::int64_t> eu, jp;
+    for (std::size_t i = 0; i < r.bids.size(); ++i) (r.bids[i].bloc == "EU" ? eu : jp).insert(c.bids[i]);
+    std::size_t common = 0;
+    for (std::int64_t p : jp) common += eu.count(p);
+    EXPECT_GT(common, 0u);
+    // And bids meet offers at equal prices.
+    const std::set<std::int64_t> asks(c.offers.begin(), c.offers.end());
+    std::size_t crossing = 0;
+    for (std::int64_t p : eu) crossing += asks.count(p);
+    EXPECT_GT(crossing, 10u);
+}
+
+// --- blocks -------------------------------------------------------------------
+
+TEST(Generate, NoBlocksByDefault) {
+    const Round r = generate_round(spec_of(5000, 5000, 16));
+    for (const Bid& b : r.bids) ASSERT_EQ(b.min_lots, 0) << b.id;
+    for (const Offer& o : r.offers) ASSERT_EQ(o.min_lots, 0) << o.id;
+}
+
+TEST(Generate, BlockPerMilleHonoured) {
+    const Round plain = generate_round(spec_of(20000, 20000, 17, 0));
+    const Round r = generate_round(spec_of(20000, 20000, 17, 100));
+    std::size_t bid_blocks = 0, offer_blocks = 0;
+    for (std::size_t i = 0; i < r.bids.size(); ++i) {
+        const Bid& b = r.bids[i];
+        if (b.min_lots > 0) {
+            ++bid_blocks;
+            ASSERT_LE(b.min_lots, b.lots) << b.id;
+        }
+        // Blocks change min_lots only.
+        ASSERT_EQ(b.limit, plain.bids[i].limit) << b.id;
+        ASSERT_EQ(b.lots, plain.bids[i].lots) << b.id;
+    }
+    for (std::size_t i = 0; i < r.offers.size(); ++i) {
+        const Offer& o = r.offers[i];
+        if (o.min_lots > 0) {
+            ++offer_blocks;
+            ASSERT_EQ(o.min_lots, o.lots) << o.id << ": offer blocks are all-or-none";
+        }
+        ASSERT_EQ(o.ask, plain.offers[i].ask) << o.id;
+    }
+    EXPECT_GT(bid_blocks, 1800u);  // 10% of 20000, give or take 5 sigma
+    EXPECT_LT(bid_blocks, 2200u);
+    EXPECT_GT(offer_blocks, 1800u);
+    EXPECT_LT(offer_blocks, 2200u);
+}
+
+TEST(Generate, AllBlocksAtOneThousandPerMille) {
+    const Round r = generate_round(spec_of(3000, 3000, 18, 1000));
+    std::size_t partial_minimum = 0;
+    for (const Bid& b : r.bids) {
+        ASSERT_GE(b.min_lots, 1) << b.id;
+        ASSERT_LE(b.min_lots, b.lots) << b.id;
+        partial_minimum += b.min_lots < b.lots;
+    }
+    for (const Offer& o : r.offers) ASSERT_EQ(o.min_lots, o.lots) << o.id;
+    // Bid minimums spread over 1..lots rather than all being all-or-none.
+    EXPECT_GT(partial_minimum, 2000u);
+}
+
+// --- clearing a generated round -----------------------------------------------
+
+TEST(Generate, ClearsWithRealVolume) {
+    for (auto [bids, offers] : {std::pair<std::uint64_t, std::uint64_t>{1000, 100}, {5000, 5000}}) {
+        const Round r = generate_round(spec_of(bids, offers, 19));
+        const ClearOutcome out = clear(r);
+        ASSERT_TRUE(out.ok()) << to_string(out.status) << "\n" << problems_text(out.problems);
+        const Result& res = *out.result;
+        EXPECT_EQ(res.status, RoundStatus::cleared);
+        std::int64_t supply = 0, demand = 0;
+        for (const Offer& o : r.offers) supply += o.lots;
+        for (const Bid& b : r.bids) demand += b.lots;
+        // A real market: a good part of the smaller side trades, not all of both.
+        EXPECT_GT(res.cleared_lots.count * 4, std::min(supply, demand)) << bids << "/" << offers;
+        EXPECT_LT(res.cleared_lots.count, std::max(supply, demand)) << bids << "/" << offers;
+        ASSERT_TRUE(res.clearing_price.has_value());
+        EXPECT_GT(*res.clearing_price, dec("11900"));
+        EXPECT_LT(*res.clearing_price, dec("15680"));
+    }
+}
+
+// --- summary_table --------------------------------------------------------------
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// The lines of the table under the line `title`, up to the next blank line.
+std::vector<std::string> section(const std::string& text, const std::string& title) {
+    std::vector<std::string> all = lines_of(text), out;
+    auto it = std::find(all.begin(), all.end(), title);
+    if (it == all.end()) return out;
+    for (++it; it != all.end() && !it->empty(); ++it) out.push_back(*it);
+    return out;
+}
+
+// The row of `table` labelled `label`, or "" when there is none.
+std::string row_of(const std::vector<std::string>& table, const std::string& label) {
+    for (const std::string& line : table)
+        if (line.rfind("  " + label + " ", 0) == 0) return line;
+    return "";
+}
+
+bool has_row(const std::vector<std::string>& table, const std::string& label) { return !row_of(table, label).empty(); }
+
+struct Cleared {
+    Round round;
+    Result result;
+};
+
+Cleared cleared_round(std::uint64_t bids, std::uint64_t offers, std::uint64_t seed) {
+    Cleared c{generate_round(spec_of(bids, offers, seed)), {}};
+    ClearOutcome out = clear(c.round);
+    EXPECT_TRUE(out.ok()) << problems_text(out.problems);
+    if (out.result) c.result = *out.result;
+    return c;
+}
+
+TEST(Summary, ShowsPriceBlocsAndOrigins) {
+    // A round whose price interval is wider than a point, so that the price
+    // and the two ends are three different numbers.
+    const Cleared c = cleared_round(1000, 1500, 24);
+    ASSERT_EQ(c.result.status, RoundStatus::cleared);
+    ASSERT_LT(*c.result.price_low, *c.result.clearing_price);
+    ASSERT_LT(*c.result.clearing_price, *c.result.price_high);
+    const std::string text = summary_table(c.round, c.result);
+
+    EXPECT_NE(text.find("generated-24"), std::string::npos) << text;
+    // The price has its own line: the interval often has the same bounds.
+    EXPECT_NE(text.find("\nclearing price  " + c.result.clearing_price->to_string(2) + " EUR/t (uniform, k 0.5)\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(c.result.price_low->to_string(2) + " .. " + c.result.price_high->to_string(2)),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(std::to_string(c.result.cleared_lots.count) + " lots, " + c.result.cleared_tonnes.to_string() +
+                        " t"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(c.result.welfare.to_string(2) + " EUR"), std::string::npos) << text;
+    EXPECT_NE(text.find("proven"), std::string::npos) << text;
+
+    const auto blocs = section(text, "blocs");
+    ASSERT_FALSE(blocs.empty()) << text;
+    for (const auto& [code, t] : c.result.blocs) {
+        const std::string row = row_of(blocs, code);
+        EXPECT_FALSE(row.empty()) << code << "\n" << text;
+        EXPECT_NE(row.find(" " + t.cost.to_string(2)), std::string::npos) << row;
+    }
+    EXPECT_EQ(c.result.blocs.size(), 2u);
+
+    const auto origins = section(text, "origins");
+    ASSERT_GE(c.result.origins.size(), 9u);
+    for (const auto& [code, t] : c.result.origins) {
+        const std::string row = row_of(origins, code);
+        EXPECT_FALSE(row.empty()) << code << "\n" << text;
+        EXPECT_NE(row.find(" " + std::to_string(t.lots.count) + "  " + t.share.to_string(6)), std::string::npos) << row;
+    }
+
+    const auto orders = section(text, "orders");
+    ASSERT_EQ(orders.size(), 4u) << text;  // header, rule, bids, offers
+    std::size_t filled = 0;
+    for (const OrderResult& o : c.result.bids) filled += o.status == FillStatus::filled;
+    EXPECT_NE(orders[2].find(" " + std::to_string(filled) + " "), std::string::npos) << orders[2];
+}
+
+TEST(Summary, AlignedAsciiAndDeterministic) {
+    const Cleared c = cleared_round(2000, 300, 21);
+    const std::string text = summary_table(c.round, c.result);
+    EXPECT_EQ(text, summary_table(c.round, c.result));
+    for (char ch : text) ASSERT_TRUE(ch == '\n' || (ch >= 0x20 && ch < 0x7F)) << static_cast<int>(ch);
+    for (const char* title : {"blocs", "origins", "orders"}) {
+        const auto table = section(text, title);
+        ASSERT_GE(table.size(), 3u) << title;
+        // Right-aligned numbers end every row in the same column.
+        for (const std::string& line : table) EXPECT_EQ(line.size(), table[0].size()) << title << ": " << line;
+    }
+}
+
+TEST(Summary, CapColumnAppearsWhenSet) {
+    Cleared c = cleared_round(1000, 500, 22);
+    EXPECT_EQ(section(summary_table(c.round, c.result), "origins")[0].find("cap"), std::string::npos);
+    for (auto& [code, t] : c.result.origins) {
+        t.cap = dec("0.65");
+        t.cap_lots = Lots{123};
+    }
+    const auto origins = section(summary_table(c.round, c.result), "origins");
+    EXPECT_NE(origins[0].find("cap"), std::string::npos);
+    EXPECT_NE(origins[2].find("0.65 (max 123 lots)"), std::string::npos) << origins[2];
+}
+
+TEST(Summary, NoTradeAndUnusualNames) {
+    Round r;
+    r.id = "tiny \xC3\xA9";
+    r.material.code = "LI2CO3";
+    r.material.lot_tonnes = dec("20");
+    r.currency = "EUR";
+    Bid& b = r.bids.emplace_back();
+    b.id = "b1";
+    b.buyer = "Buyer";
+    b.bloc = "\xC3\x89U";
+    b.lots = 3;
+    b.limit = dec("100");
+    Offer& o = r.offers.emplace_back();
+    o.id = "o1";
+    o.supplier = "Seller";
+    o.origin = "AU";
+    o.lots = 3;
+    o.ask = dec("200");
+    const ClearOutcome out = clear(r);
+    ASSERT_TRUE(out.ok()) << problems_text(out.problems);
+    ASSERT_EQ(out.result->status, RoundStatus::no_trade);
+    const std::string text = summary_table(r, *out.result);
+    EXPECT_NE(text.find("no-trade"), std::string::npos) << text;
+    EXPECT_NE(text.find("clearing price  none"), std::string::npos) << text;
+    EXPECT_NE(text.find("price interval  none"), std::string::npos) << text;
+    EXPECT_NE(text.find("tiny \\xC3\\xA9"), std::string::npos) << text;
+    EXPECT_TRUE(has_row(section(text, "blocs"), "\\xC3\\x89U")) << text;
+    for (char ch : text) ASSERT_TRUE(ch == '\n' || (ch >= 0x20 && ch < 0x7F)) << text;
+}
+
+}  // namespace
+}  // namespace jpclear

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "jpclear/clearing/block_search.h"
 #include "jpclear/clearing/convex.h"
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/model/problem.h"
@@ -52,19 +53,6 @@ inline ClearOutcome failed(CallStatus status, Problems problems) {
     return out;
 }
 
-/// Blocks and caps need the branch-and-bound of a later release; name them.
-inline Problems unsupported_features(const Round& round, const OrderBook& book) {
-    Problems p;
-    if (book.max_origin_share) p.push_back({"rules.max_origin_share", "origin caps are not supported by this build"});
-    for (std::size_t i = 0; i < round.bids.size(); ++i)
-        if (round.bids[i].min_lots > 0)
-            p.push_back({"bids[" + std::to_string(i) + "].min_lots", "blocks (min_lots > 0) are not supported by this build"});
-    for (std::size_t i = 0; i < round.offers.size(); ++i)
-        if (round.offers[i].min_lots > 0)
-            p.push_back({"offers[" + std::to_string(i) + "].min_lots", "blocks (min_lots > 0) are not supported by this build"});
-    return p;
-}
-
 }  // namespace detail
 
 /// Problems of `round`, empty when it is valid (no clearing is done).
@@ -72,15 +60,17 @@ inline Problems validate(const Round& round) { return prepare(round).problems; }
 
 /// Clears `round` under `options`; see the file comment.
 inline ClearOutcome clear(const Round& round, const Options& options = {}) {
-    (void)options;
     Prepared prepared = prepare(round);
     if (!prepared.problems.empty()) return detail::failed(CallStatus::invalid_input, std::move(prepared.problems));
     const OrderBook& book = prepared.book;
-    if (!book.is_convex()) return detail::failed(CallStatus::unsupported, detail::unsupported_features(round, book));
     try {
-        Allocation a = clear_convex(book);
         ClearOutcome out;
-        out.result = build_result(round, book, a);
+        if (book.is_convex()) {
+            out.result = build_result(round, book, clear_convex(book));
+        } else {
+            BlockSearchOutcome found = clear_with_blocks(book, options);
+            out.result = build_result(round, book, found.allocation, found.optimality, found.bound);
+        }
         return out;
     } catch (const OverflowError& e) {
         return detail::failed(CallStatus::invalid_input,

@@ -1,1 +1,191 @@
+// summary_table(): the short plain-text report behind `jpclear clear --summary`.
+//
+// Meant for a terminal and for pasting into mails, so: ASCII only (bytes of
+// the input outside printable ASCII are written as \xNN, which also keeps the
+// columns aligned), fixed column order, every number in exact decimal text.
+// The authoritative output stays the result JSON; nothing here is parsed back.
+
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "jpclear/io.h"
+
+namespace jpclear {
+
+namespace {
+
+std::string printable(std::string_view text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7F) {
+            out += c;
+        } else {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xF];
+        }
+    }
+    return out;
+}
+
+// A table whose first column is a left-aligned label and whose other columns
+// are right-aligned numbers; an empty row stands for a rule under the data.
+class Table {
+public:
+    explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+
+    void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+    void rule() { rows_.emplace_back(); }
+
+    void write(std::ostringstream& out) const {
+        std::vector<std::size_t> width(header_.size(), 0);
+        auto measure = [&](const std::vector<std::string>& cells) {
+            for (std::size_t c = 0; c < cells.size() && c < width.size(); ++c)
+                if (cells[c].size() > width[c]) width[c] = cells[c].size();
+        };
+        measure(header_);
+        for (const auto& r : rows_) measure(r);
+
+        auto line = [&](const std::vector<std::string>& cells) {
+            std::string text = "  ";
+            for (std::size_t c = 0; c < width.size(); ++c) {
+                const std::string& cell = c < cells.size() ? cells[c] : empty_;
+                const std::string pad(width[c] - cell.size(), ' ');
+                if (c > 0) text += "  ";
+                text += c == 0 ? cell + pad : pad + cell;
+            }
+            // Trailing blanks of a short last cell would only confuse diffs.
+            while (!text.empty() && text.back() == ' ') text.pop_back();
+            out << text << '\n';
+        };
+        auto dashes = [&] {
+            std::vector<std::string> cells;
+            for (std::size_t w : width) cells.emplace_back(w, '-');
+            line(cells);
+        };
+        line(header_);
+        dashes();
+        for (const auto& r : rows_) {
+            if (r.empty())
+                dashes();
+            else
+                line(r);
+        }
+    }
+
+private:
+    std::vector<std::string> header_;
+    std::vector<std::vector<std::string>> rows_;
+    const std::string empty_;
+};
+
+void field(std::ostringstream& out, std::string_view label, const std::string& value) {
+    constexpr std::size_t label_width = 16;
+    out << label << std::string(label.size() < label_width ? label_width - label.size() : 1, ' ') << value << '\n';
+}
+
+struct StatusCounts {
+    std::int64_t filled = 0, partial = 0, rejected = 0, ineligible = 0;
+};
+
+StatusCounts count(const std::vector<OrderResult>& orders) {
+    StatusCounts n;
+    for (const OrderResult& o : orders) {
+        switch (o.status) {
+            case FillStatus::filled: ++n.filled; break;
+            case FillStatus::partial: ++n.partial; break;
+            case FillStatus::rejected: ++n.rejected; break;
+            case FillStatus::ineligible: ++n.ineligible; break;
+        }
+    }
+    return n;
+}
+
+}  // namespace
+
+std::string summary_table(const Round& round, const Result& result) {
+    const int digits = result.price_digits;
+    const std::string currency = printable(result.currency);
+    const bool uniform = round.rules.pricing == PricingRule::uniform;
+    std::ostringstream out;
+
+    field(out, "round", printable(result.round));
+    field(out, "material",
+          printable(round.material.code) + ", " + round.material.lot_tonnes.to_string() + " t per lot");
+    field(out, "status", to_string(result.status));
+
+    std::string rule = uniform ? "uniform, k " + round.rules.k.to_string() : "pay-as-bid, pooled mean of asks";
+    if (result.clearing_price) {
+        std::string price = result.clearing_price->to_string(digits) + " " + currency + "/t (" + rule;
+        if (!uniform) price += ", rounding residual " + result.rounding_residual.to_string(digits) + " " + currency;
+        field(out, "clearing price", price + ")");
+    } else {
+        field(out, "clearing price", "none (" + rule + ")");
+    }
+    if (result.price_low && result.price_high)
+        field(out, "price interval", result.price_low->to_string(digits) + " .. " +
+                                         result.price_high->to_string(digits) + " " + currency + "/t");
+    else
+        field(out, "price interval", "none");
+    field(out, "cleared",
+          std::to_string(result.cleared_lots.count) + " lots, " + result.cleared_tonnes.to_string() + " t");
+    field(out, "welfare", result.welfare.to_string(digits) + " " + currency + " (buyers " +
+                              result.buyer_surplus.to_string(digits) + ", suppliers " +
+                              result.supplier_surplus.to_string(digits) + ")");
+    std::string optimality = to_string(result.optimality);
+    if (result.optimality == Optimality::limit && result.bound)
+        optimality += " (welfare bound " + result.bound->to_string(digits) + " " + currency + ")";
+    field(out, "optimality", optimality);
+
+    out << "\nblocs\n";
+    Table blocs({"bloc", "bids", "requested lots", "filled lots", "cost (" + currency + ")"});
+    BlocTotals all;
+    for (const auto& [code, t] : result.blocs) {
+        blocs.row({printable(code), std::to_string(t.bids), std::to_string(t.requested.count),
+                   std::to_string(t.filled.count), t.cost.to_string(digits)});
+        all.bids += t.bids;
+        all.requested += t.requested;
+        all.filled += t.filled;
+        all.cost = all.cost + t.cost;
+    }
+    blocs.rule();
+    blocs.row({"all", std::to_string(all.bids), std::to_string(all.requested.count), std::to_string(all.filled.count),
+               all.cost.to_string(digits)});
+    blocs.write(out);
+
+    out << "\norigins\n";
+    bool capped = false;
+    for (const auto& entry : result.origins) capped = capped || entry.second.cap.has_value();
+    std::vector<std::string> header = {"origin", "lots", "share"};
+    if (capped) header.push_back("cap");
+    Table origins(std::move(header));
+    for (const auto& [code, t] : result.origins) {
+        std::vector<std::string> cells = {printable(code), std::to_string(t.lots.count), t.share.to_string(6)};
+        if (capped) {
+            std::string cap = t.cap ? t.cap->to_string() : "-";
+            if (t.cap_lots) cap += " (max " + std::to_string(t.cap_lots->count) + " lots)";
+            cells.push_back(cap);
+        }
+        origins.row(std::move(cells));
+    }
+    origins.write(out);
+
+    out << "\norders\n";
+    Table orders({"side", "filled", "partial", "rejected", "ineligible"});
+    const StatusCounts b = count(result.bids), o = count(result.offers);
+    // Only offers can be ineligible (spec 3); a 0 for bids would suggest otherwise.
+    orders.row({"bids", std::to_string(b.filled), std::to_string(b.partial), std::to_string(b.rejected), "-"});
+    orders.row({"offers", std::to_string(o.filled), std::to_string(o.partial), std::to_string(o.rejected),
+                std::to_string(o.ineligible)});
+    orders.write(out);
+    return out.str();
+}
+
+}  // namespace jpclear

@@ -82,7 +82,14 @@ inline std::optional<std::int64_t> to_ticks(const Decimal& price, const Decimal&
         if (__builtin_mul_overflow(static_cast<int128>(a), detail::pow10(-shift), &scaled)) return std::nullopt;
         a = static_cast<uint128>(scaled);
     }
-    std::optional<int128> q = detail::mul_div(a, b, c, d, round_up);
+    std::optional<int128> q;
+    int128 product, divisor;
+    // The common case fits 128 bits; only extreme digit counts need the wide path.
+    if (!__builtin_mul_overflow(static_cast<int128>(a), static_cast<int128>(b), &product) &&
+        !__builtin_mul_overflow(static_cast<int128>(c), static_cast<int128>(d), &divisor))
+        q = round_up ? detail::ceil_div(product, divisor) : detail::floor_div(product, divisor);
+    else
+        q = detail::mul_div(a, b, c, d, round_up);
     if (!q || *q > INT64_MAX) return std::nullopt;
     return static_cast<std::int64_t>(*q);
 }
@@ -118,6 +125,7 @@ inline Prepared prepare(const Round& round) {
     // A price already reported for its digits is not reported again for its ticks.
     auto too_large = [&](const std::string& path, const Decimal& price, const char* field) {
         if (price.integer_digits() > max_integer_digits || price.scale() > max_fraction_digits) return;
+        if (price.sign() < 0 || !(round.rules.tick.sign() > 0)) return;  // reported as out of range
         out.problems.push_back({path, field + std::string(" ") + price.to_string() +
                                           " converts to more ticks than fit in 64 bits"});
     };
@@ -130,7 +138,7 @@ inline Prepared prepare(const Round& round) {
         const Bid& b = round.bids[i];
         const Decimal* rate = rate_of(b.currency, "bids", i);
         std::optional<std::int64_t> p = rate ? to_ticks(b.limit, *rate, book.tick, false) : std::nullopt;
-        if (rate && !p) too_large(path_of("bids", i, "limit"), b.limit, "limit");
+        if (rate && !p && rate->sign() > 0) too_large(path_of("bids", i, "limit"), b.limit, "limit");
         book.bid_price.push_back(p.value_or(0));
         book.bid_lots.push_back(b.lots);
         book.bid_min.push_back(b.min_lots);
@@ -145,7 +153,7 @@ inline Prepared prepare(const Round& round) {
         const Offer& o = round.offers[i];
         const Decimal* rate = rate_of(o.currency, "offers", i);
         std::optional<std::int64_t> a = rate ? to_ticks(o.ask, *rate, book.tick, true) : std::nullopt;
-        if (rate && !a) too_large(path_of("offers", i, "ask"), o.ask, "ask");
+        if (rate && !a && rate->sign() > 0) too_large(path_of("offers", i, "ask"), o.ask, "ask");
         Eligibility e = excluded.count(o.origin)                             ? Eligibility::excluded_origin
                         : (round.rules.require_certified && !o.certified) ? Eligibility::not_certified
                                                                           : Eligibility::eligible;

@@ -63,6 +63,41 @@ inline int128 ceil_div(int128 a, int128 b) {
     return q;
 }
 
+// 256-bit unsigned integers, for the rare exact products that outgrow 128
+// bits before trailing zeros or a division bring them back.
+struct U256 {
+    uint128 hi = 0, lo = 0;
+};
+
+inline U256 mul_wide(uint128 a, uint128 b) {
+    const uint128 mask = ~static_cast<std::uint64_t>(0);
+    uint128 a0 = a & mask, a1 = a >> 64, b0 = b & mask, b1 = b >> 64;
+    uint128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint128 middle = (p00 >> 64) + (p01 & mask) + (p10 & mask);
+    U256 r;
+    r.lo = (middle << 64) | (p00 & mask);
+    r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (middle >> 64);
+    return r;
+}
+
+/// Quotient and remainder of n / d (d > 0); the quotient may need 256 bits.
+inline U256 divmod_wide(U256 n, uint128 d, uint128& remainder) {
+    U256 q;
+    uint128 r = 0;
+    for (int i = 255; i >= 0; --i) {
+        const bool top = (r >> 127) != 0;
+        r <<= 1;
+        r |= (i >= 128 ? (n.hi >> (i - 128)) : (n.lo >> i)) & 1;
+        if (top || r >= d) {
+            r -= d;
+            if (i >= 128) q.hi |= static_cast<uint128>(1) << (i - 128);
+            else q.lo |= static_cast<uint128>(1) << i;
+        }
+    }
+    remainder = r;
+    return q;
+}
+
 inline std::string to_digits(uint128 v) {
     if (v == 0) return "0";
     char buf[48];
@@ -137,8 +172,15 @@ public:
     }
     friend Decimal operator*(const Decimal& a, const Decimal& b) {
         int s = a.scale_ + b.scale_;
-        if (s > max_scale) throw OverflowError("decimal product has too many fraction digits");
-        return from_units(detail::checked_mul(a.coef_, b.coef_), s);
+        int128 product;
+        if (!__builtin_mul_overflow(a.coef_, b.coef_, &product)) {
+            if (s > max_scale) return wide_product(static_cast<uint128>(product < 0 ? -product : product), 0, s, product < 0);
+            return from_units(product, s);
+        }
+        // The exact product may still fit once its trailing fraction zeros go.
+        auto magnitude = [](int128 v) { return v < 0 ? static_cast<uint128>(-(v + 1)) + 1 : static_cast<uint128>(v); };
+        detail::U256 wide = detail::mul_wide(magnitude(a.coef_), magnitude(b.coef_));
+        return wide_product(wide.lo, wide.hi, s, (a.coef_ < 0) != (b.coef_ < 0));
     }
     Decimal operator-() const { return from_units(detail::checked_sub(0, coef_), scale_); }
 
@@ -200,6 +242,22 @@ public:
     }
 
 private:
+    // (hi:lo) / 10^scale with trailing zeros stripped; throws if it does not fit.
+    static Decimal wide_product(uint128 lo, uint128 hi, int scale, bool negative) {
+        detail::U256 v{hi, lo};
+        while (scale > 0) {
+            uint128 rem = 0;
+            detail::U256 q = detail::divmod_wide(v, 10, rem);
+            if (rem != 0) break;
+            v = q;
+            --scale;
+        }
+        if (v.hi != 0 || (v.lo >> 127) != 0 || scale > max_scale)
+            throw OverflowError("decimal multiplication overflows 128 bits");
+        const auto m = static_cast<int128>(v.lo);
+        return from_units(negative ? -m : m, scale);
+    }
+
     void normalise() {
         if (coef_ == 0) {
             scale_ = 0;

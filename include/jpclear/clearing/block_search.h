@@ -1,0 +1,699 @@
+#pragma once
+// Exact clearing with blocks and origin caps (spec sections 4 and 5).
+//
+// Problem. As in convex.h, plus: an order with min_lots > 0 trades 0 or at
+// least min_lots (a block; all-or-none when min_lots = lots), no origin may
+// sell more than K = floor(s V) lots, and the allocation must admit one
+// uniform price p meeting 4(a)-(c), where a rejected block and an offer of an
+// origin at its cap are exempt from 4(b)/(c). Maximise welfare, then V. This
+// is a mixed-integer problem; the answer here is the exact optimum.
+//
+// Algorithm. Every feasible allocation is supported by the low end of its
+// price interval, which is an order price. So the search runs over candidate
+// prices p, and for each solves FP(p), the best allocation that p supports.
+// Fixing p fixes almost everything (P and A are prices in ticks):
+//   bids   P > p: divisible ones buy in full; blocks buy in full or nothing
+//          P = p: anything their lot rules allow;  P < p: nothing
+//   offers A < p: divisible ones sell in full unless their origin is at its
+//          cap; blocks all or nothing (cut to >= min_lots at the cap)
+//          A = p: anything allowed;                A > p: nothing
+// and, since sum x = sum y, welfare = sum (P - p) x + sum (p - A) y, to which
+// orders at p add nothing. FP(p) is then a branch-and-bound over the in/out
+// decisions of the blocks, most valuable first, bounded by the value of the
+// blocks still open and by whether demand and supply can still meet. Each
+// leaf is completed exactly: with a cap, welfare only grows with V (a larger
+// V lifts the cap), so the largest V that demand, supply and the caps admit
+// is the best one, found by a downward scan that jumps over infeasible V.
+// Candidate prices are visited from the crossing of the relaxed market (all
+// blocks divisible, no cap) outwards, so good incumbents come early, and a
+// price is skipped when even every order in the money at it could not beat
+// the incumbent, or when its must-trade orders cannot be matched.
+//
+// Complexity. O(n log n) set-up; O(n) per price examined plus the search over
+// that price's blocks, which is exponential in the worst case (the problem is
+// NP-hard) and bounded by Options::node_limit / time_limit_ms. Without blocks
+// and caps clear() never comes here: convex.h is the fast path.
+//
+// Caveats. When a limit stops the search, the result is the best allocation
+// found (feasible and price-consistent), reported with optimality `limit`
+// and the best welfare bound. Orders at p share their lots pro rata to size;
+// where blocks or caps make that impossible, the split is: a block at p
+// first gets its min_lots, then the rest is shared pro rata to each order's
+// remaining room, origins at their cap taking no more (deterministic; see
+// docs/blocks-and-caps.md). A time limit makes the result depend on the
+// machine's speed; the default has none, and the search is single-threaded
+// and deterministic.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "jpclear/clearing/allocation.h"
+#include "jpclear/clearing/convex.h"
+#include "jpclear/clearing/order_book.h"
+#include "jpclear/clearing/pro_rata.h"
+#include "jpclear/model/result.h"
+#include "jpclear/options.h"
+#include "jpclear/pricing/interval.h"
+
+namespace jpclear {
+
+struct BlockSearchOutcome {
+    Allocation allocation;
+    Optimality optimality = Optimality::proven;
+    int128 bound = 0;            ///< best welfare bound (tick-lots); = welfare when proven
+    std::int64_t nodes = 0;      ///< branch-and-bound nodes visited
+    std::int64_t prices = 0;     ///< candidate prices whose FP(p) was searched
+};
+
+namespace detail {
+
+/// One block decision of FP(p).
+struct BlockItem {
+    bool bid;
+    bool at_price;       ///< priced exactly at p: trades 0 or [min, lots], adds no welfare
+    std::uint32_t order;
+    std::uint32_t origin;  ///< offers only
+    std::int64_t lots, min;
+    int128 value;        ///< (P - p) L or (p - A) L when in, strict blocks only
+};
+
+/// The parts of one origin's supply at price p.
+struct OriginAtPrice {
+    std::int64_t below_lots = 0;       ///< divisible offers with A < p
+    int128 below_value = 0;            ///< their sum (p - A) L
+    std::vector<std::uint32_t> below;  ///< those offers, by A then id
+    std::int64_t at_lots = 0;          ///< divisible offers with A = p
+    std::vector<std::uint32_t> at;     ///< those offers
+};
+
+struct PriceProblem {
+    std::int64_t p = 0;
+    std::int64_t forced_demand = 0;      ///< divisible bids with P > p
+    int128 forced_demand_value = 0;      ///< their sum (P - p) L
+    std::int64_t demand_at = 0;          ///< divisible bids with P = p
+    std::vector<std::uint32_t> bids_at;  ///< those bids
+    std::vector<OriginAtPrice> origins;
+    std::vector<BlockItem> items;        ///< strict blocks by value, then blocks at p
+    std::vector<int128> value_after;     ///< sum of item values from i on
+};
+
+/// What a leaf of FP(p) completes to.
+struct Completion {
+    int128 welfare;
+    std::int64_t volume;
+};
+
+class BlockSearch {
+public:
+    BlockSearch(const OrderBook& book, const Options& options)
+        : book_(book), options_(options), start_(std::chrono::steady_clock::now()) {
+        if (book.max_origin_share) {
+            share_num_ = book.max_origin_share->coefficient();
+            share_den_ = pow10(book.max_origin_share->scale());
+        }
+    }
+
+    BlockSearchOutcome run() {
+        prepare_sweeps();
+        std::vector<std::int64_t> order = candidate_order();
+        int128 open_bound = 0;  // best bound of prices not searched to the end
+        bool stopped = false;
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            const std::int64_t p = order[i];
+            const int128 ub = loose_bound(p);
+            if (stopped) {
+                if (!cannot_improve(ub, max_volume(p))) open_bound = std::max(open_bound, ub);
+                continue;
+            }
+            if (cannot_improve(ub, max_volume(p)) || !may_be_feasible(p)) continue;
+            ++prices_;
+            if (!search_price(p)) {
+                stopped = true;
+                open_bound = std::max(open_bound, ub);
+            }
+        }
+        BlockSearchOutcome out;
+        out.allocation = best_ ? build(*best_) : empty_allocation();
+        out.nodes = nodes_;
+        out.prices = prices_;
+        out.optimality = stopped ? Optimality::limit : Optimality::proven;
+        out.bound = std::max(best_welfare_, open_bound);
+        return out;
+    }
+
+private:
+    struct Incumbent {
+        std::int64_t p;
+        std::vector<char> in;  // per item of the price problem
+        std::int64_t volume;
+    };
+
+    static int128 pow10(int n) { return detail::pow10(n); }
+
+    std::int64_t cap_lots(std::int64_t volume) const {
+        return static_cast<std::int64_t>(share_num_ * volume / share_den_);
+    }
+    bool capped() const { return share_den_ != 0; }
+
+    // --- sweeps over sorted prices, for the cheap per-price tests ------------
+
+    struct Sweep {
+        std::vector<std::int64_t> price;  // ascending
+        std::vector<int128> lots_upto;    // prefix sums over the sorted prices
+        std::vector<int128> value_upto;   // prefix sums of price * lots
+    };
+    static Sweep make_sweep(std::vector<std::pair<std::int64_t, std::int64_t>> priced) {
+        std::sort(priced.begin(), priced.end());
+        Sweep s;
+        s.lots_upto.push_back(0);
+        s.value_upto.push_back(0);
+        for (auto [price, lots] : priced) {
+            s.price.push_back(price);
+            s.lots_upto.push_back(s.lots_upto.back() + lots);
+            s.value_upto.push_back(s.value_upto.back() + static_cast<int128>(price) * lots);
+        }
+        return s;
+    }
+    // Sums over entries with price < p (below) or <= p (or_equal).
+    static std::size_t count_below(const Sweep& s, std::int64_t p, bool or_equal) {
+        return static_cast<std::size_t>(
+            (or_equal ? std::upper_bound(s.price.begin(), s.price.end(), p)
+                      : std::lower_bound(s.price.begin(), s.price.end(), p)) -
+            s.price.begin());
+    }
+
+    void prepare_sweeps() {
+        std::vector<std::pair<std::int64_t, std::int64_t>> bids, offers, divisible_bids, divisible_offers;
+        for (std::size_t b = 0; b < book_.bid_count(); ++b) {
+            bids.push_back({book_.bid_price[b], book_.bid_lots[b]});
+            if (book_.bid_min[b] == 0) divisible_bids.push_back({book_.bid_price[b], book_.bid_lots[b]});
+        }
+        for (std::size_t o = 0; o < book_.offer_count(); ++o) {
+            offers.push_back({book_.offer_price[o], book_.offer_lots[o]});
+            if (book_.offer_min[o] == 0) divisible_offers.push_back({book_.offer_price[o], book_.offer_lots[o]});
+        }
+        bids_ = make_sweep(std::move(bids));
+        offers_ = make_sweep(std::move(offers));
+        divisible_bids_ = make_sweep(std::move(divisible_bids));
+        divisible_offers_ = make_sweep(std::move(divisible_offers));
+        offers_by_price_.resize(book_.offer_count());
+        for (std::uint32_t o = 0; o < offers_by_price_.size(); ++o) offers_by_price_[o] = o;
+        std::sort(offers_by_price_.begin(), offers_by_price_.end(), [&](std::uint32_t a, std::uint32_t b) {
+            if (book_.offer_price[a] != book_.offer_price[b]) return book_.offer_price[a] < book_.offer_price[b];
+            return book_.offer_id[a] < book_.offer_id[b];
+        });
+    }
+
+    // Every order in the money at p trading in full: no allocation supported
+    // by p has more welfare.
+    int128 loose_bound(std::int64_t p) const {
+        const std::size_t nb = count_below(bids_, p, true);  // bids with P <= p
+        const int128 bid_lots = bids_.lots_upto.back() - bids_.lots_upto[nb];
+        const int128 bid_value = bids_.value_upto.back() - bids_.value_upto[nb];
+        const std::size_t no = count_below(offers_, p, false);  // offers with A < p
+        return (bid_value - bid_lots * p) + (offers_.lots_upto[no] * p - offers_.value_upto[no]);
+    }
+    std::int64_t max_volume(std::int64_t p) const {
+        const int128 demand = bids_.lots_upto.back() - bids_.lots_upto[count_below(bids_, p, false)];
+        const int128 supply = offers_.lots_upto[count_below(offers_, p, true)];
+        return static_cast<std::int64_t>(std::min(demand, supply));
+    }
+    // Divisible bids above p must buy in full, divisible offers below p must
+    // sell in full (unless a cap cuts them): can the other side take that?
+    bool may_be_feasible(std::int64_t p) const {
+        const std::size_t nb = count_below(divisible_bids_, p, true);
+        const int128 must_buy = divisible_bids_.lots_upto.back() - divisible_bids_.lots_upto[nb];
+        const int128 can_sell = offers_.lots_upto[count_below(offers_, p, true)];
+        if (must_buy > can_sell) return false;
+        if (capped()) return true;
+        const int128 must_sell = divisible_offers_.lots_upto[count_below(divisible_offers_, p, false)];
+        const int128 can_buy = bids_.lots_upto.back() - bids_.lots_upto[count_below(bids_, p, false)];
+        return must_sell <= can_buy;
+    }
+
+    bool cannot_improve(int128 welfare_bound, std::int64_t volume_bound) const {
+        return welfare_bound < best_welfare_ || (welfare_bound == best_welfare_ && volume_bound <= best_volume_);
+    }
+
+    // Distinct order prices, nearest the relaxed market's price first.
+    std::vector<std::int64_t> candidate_order() const {
+        std::vector<std::int64_t> prices(book_.bid_price);
+        prices.insert(prices.end(), book_.offer_price.begin(), book_.offer_price.end());
+        std::sort(prices.begin(), prices.end());
+        prices.erase(std::unique(prices.begin(), prices.end()), prices.end());
+        OrderBook relaxed = book_;
+        std::fill(relaxed.bid_min.begin(), relaxed.bid_min.end(), 0);
+        std::fill(relaxed.offer_min.begin(), relaxed.offer_min.end(), 0);
+        relaxed.max_origin_share.reset();
+        const Allocation a = clear_convex(relaxed);
+        std::int64_t centre = prices.empty() ? 0 : prices[prices.size() / 2];
+        if (auto interval = price_interval(relaxed, a)) centre = interval->low;
+        std::stable_sort(prices.begin(), prices.end(), [centre](std::int64_t x, std::int64_t y) {
+            const auto dx = static_cast<int128>(x) - centre, dy = static_cast<int128>(y) - centre;
+            return (dx < 0 ? -dx : dx) < (dy < 0 ? -dy : dy);
+        });
+        return prices;
+    }
+
+    // --- FP(p) ------------------------------------------------------------------
+
+    PriceProblem price_problem(std::int64_t p) const {
+        PriceProblem pp;
+        pp.p = p;
+        pp.origins.resize(book_.origins.size());
+        for (std::uint32_t b = 0; b < book_.bid_count(); ++b) {
+            const std::int64_t P = book_.bid_price[b], L = book_.bid_lots[b], m = book_.bid_min[b];
+            if (P < p) continue;
+            if (m > 0) {
+                pp.items.push_back({true, P == p, b, 0, L, m, static_cast<int128>(P - p) * L});
+            } else if (P > p) {
+                pp.forced_demand += L;
+                pp.forced_demand_value += static_cast<int128>(P - p) * L;
+            } else {
+                pp.demand_at += L;
+                pp.bids_at.push_back(b);
+            }
+        }
+        for (std::uint32_t o : offers_by_price_) {
+            const std::int64_t A = book_.offer_price[o], L = book_.offer_lots[o], m = book_.offer_min[o];
+            if (A > p) break;
+            OriginAtPrice& c = pp.origins[book_.offer_origin[o]];
+            if (m > 0) {
+                pp.items.push_back({false, A == p, o, book_.offer_origin[o], L, m, static_cast<int128>(p - A) * L});
+            } else if (A < p) {
+                c.below_lots += L;
+                c.below_value += static_cast<int128>(p - A) * L;
+                c.below.push_back(o);
+            } else {
+                c.at_lots += L;
+                c.at.push_back(o);
+            }
+        }
+        // Most valuable blocks first (they decide the bound); blocks at p last.
+        std::stable_sort(pp.items.begin(), pp.items.end(), [](const BlockItem& a, const BlockItem& b) {
+            if (a.at_price != b.at_price) return !a.at_price;
+            return a.value > b.value;
+        });
+        pp.value_after.assign(pp.items.size() + 1, 0);
+        for (std::size_t i = pp.items.size(); i-- > 0;) pp.value_after[i] = pp.value_after[i + 1] + pp.items[i].value;
+        return pp;
+    }
+
+    // Searches FP(p); false when a limit stopped it.
+    bool search_price(std::int64_t p) {
+        pp_ = price_problem(p);
+        base_value_ = pp_.forced_demand_value;
+        for (const OriginAtPrice& c : pp_.origins) base_value_ += c.below_value;
+        in_.assign(pp_.items.size(), 0);
+        volume_bound_ = max_volume(p);
+        return descend(0, 0);
+    }
+
+    bool limit_reached() {
+        if (nodes_ >= options_.node_limit) return true;
+        if (options_.time_limit_ms && (nodes_ & 1023) == 0) {
+            auto elapsed = std::chrono::steady_clock::now() - start_;
+            if (std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() >= *options_.time_limit_ms)
+                return true;
+        }
+        return false;
+    }
+
+    // Depth-first over the items from `i` on; `value_in` = value of items in so far.
+    bool descend(std::size_t i, int128 value_in) {
+        if (limit_reached()) return false;
+        ++nodes_;
+        if (cannot_improve(base_value_ + value_in + pp_.value_after[i], volume_bound_)) return true;
+        if (!sides_can_meet(i)) return true;
+        if (i == pp_.items.size()) {
+            if (auto c = complete(); c && !cannot_improve(c->welfare, c->volume)) {
+                best_welfare_ = c->welfare;
+                best_volume_ = c->volume;
+                best_ = Incumbent{pp_.p, in_, c->volume};
+            }
+            return true;
+        }
+        in_[i] = 1;
+        if (!descend(i + 1, value_in + pp_.items[i].value)) return false;
+        in_[i] = 0;
+        return descend(i + 1, value_in);
+    }
+
+    // With items before `i` decided and the rest still open: can the least
+    // demand meet the most supply, and (without a cap) the reverse?
+    bool sides_can_meet(std::size_t i) const {
+        std::int64_t demand_min = pp_.forced_demand, demand_max = pp_.forced_demand + pp_.demand_at;
+        std::int64_t supply_min = 0, supply_max = 0;
+        for (const OriginAtPrice& c : pp_.origins) {
+            supply_min += c.below_lots;
+            supply_max += c.below_lots + c.at_lots;
+        }
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            const bool open = k >= i, in = !open && in_[k];
+            if (!open && !in) continue;
+            const std::int64_t least = in ? (it.at_price ? it.min : it.lots) : 0;
+            if (it.bid) {
+                demand_min += least;
+                demand_max += it.lots;
+            } else {
+                supply_min += least;
+                supply_max += it.lots;
+            }
+        }
+        if (demand_min > supply_max) return false;
+        return capped() || supply_min <= demand_max;
+    }
+
+    // The per-origin bounds of supply once the blocks are decided.
+    struct OriginRange {
+        std::int64_t lo, hi;        // without cutting: below p in full, blocks at p at min / lots
+        std::int64_t at_min;        // blocks at p at their min
+        std::int64_t strict_min;    // blocks below p at their min (when cut at the cap)
+        int128 full_value;          // welfare when nothing is cut
+    };
+
+    std::vector<OriginRange> origin_ranges() const {
+        std::vector<OriginRange> r(pp_.origins.size());
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            const OriginAtPrice& o = pp_.origins[c];
+            r[c] = {o.below_lots, o.below_lots + o.at_lots, 0, 0, o.below_value};
+        }
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (it.bid || !in_[k]) continue;
+            OriginRange& c = r[it.origin];
+            if (it.at_price) {
+                c.lo += it.min;
+                c.hi += it.lots;
+                c.at_min += it.min;
+            } else {
+                c.lo += it.lots;
+                c.hi += it.lots;
+                c.strict_min += it.min;
+                c.full_value += it.value;
+            }
+        }
+        return r;
+    }
+
+    // Most welfare origin c can keep when cut to exactly `cap` lots: blocks at p
+    // and below p at their min, then the cheapest remaining lots below p.
+    int128 cut_value(std::size_t c, const OriginRange& r, std::int64_t cap) const {
+        std::int64_t room = cap - r.at_min - r.strict_min;
+        int128 value = 0;
+        // Pool: divisible offers below p and the room of blocks above their
+        // min, all by ask; merged on the fly (few blocks per origin).
+        std::vector<std::pair<std::int64_t, std::int64_t>> pool;  // (A, lots)
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (it.bid || it.at_price || !in_[k] || it.origin != c) continue;
+            value += static_cast<int128>(pp_.p - book_.offer_price[it.order]) * it.min;
+            if (it.lots > it.min) pool.push_back({book_.offer_price[it.order], it.lots - it.min});
+        }
+        for (std::uint32_t o : pp_.origins[c].below) pool.push_back({book_.offer_price[o], book_.offer_lots[o]});
+        std::sort(pool.begin(), pool.end());
+        for (auto [ask, lots] : pool) {
+            if (room <= 0) break;
+            const std::int64_t take = std::min(room, lots);
+            value += static_cast<int128>(pp_.p - ask) * take;
+            room -= take;
+        }
+        return value;
+    }
+
+    struct VolumePlan {
+        std::int64_t volume;
+        std::int64_t cap;  // K at that volume (capped rounds)
+    };
+
+    // The largest V the decided blocks admit, or nullopt.
+    std::optional<VolumePlan> largest_volume(const std::vector<OriginRange>& r, std::int64_t demand_lo,
+                                             std::int64_t demand_hi) const {
+        std::int64_t supply_hi = 0, supply_lo = 0;
+        for (const OriginRange& c : r) {
+            supply_hi += c.hi;
+            supply_lo += c.lo;
+        }
+        if (!capped()) {
+            const std::int64_t v = std::min(demand_hi, supply_hi);
+            if (v < std::max(demand_lo, supply_lo)) return std::nullopt;
+            return VolumePlan{v, 0};
+        }
+        std::int64_t v = std::min(demand_hi, supply_hi);
+        while (v >= demand_lo && v > 0) {
+            const std::int64_t k = cap_lots(v);
+            std::int64_t lo = 0, hi = 0, cut = 0;
+            bool possible = true;
+            for (const OriginRange& c : r) {
+                if (c.lo <= k) {
+                    lo += c.lo;
+                    hi += std::min(c.hi, k);
+                } else {
+                    if (c.at_min + c.strict_min > k) possible = false;  // its blocks alone exceed the cap
+                    lo += k;
+                    hi += k;
+                    ++cut;
+                }
+            }
+            if (!possible) return std::nullopt;  // a smaller V only lowers the cap further
+            if (v > hi) {
+                v = std::min(v - 1, hi);  // the most supply grows with V: no V in (hi, v] works
+                continue;
+            }
+            if (v < lo) {
+                // Forced supply falls by at most `cut` * s per lot of V; if that is
+                // under one lot, it can never fall below V again.
+                if (static_cast<int128>(cut) * share_num_ < share_den_) return std::nullopt;
+                --v;
+                continue;
+            }
+            return VolumePlan{v, k};
+        }
+        return std::nullopt;
+    }
+
+    std::optional<Completion> complete() const {
+        std::int64_t demand_lo = pp_.forced_demand, demand_hi = pp_.forced_demand + pp_.demand_at;
+        int128 welfare = pp_.forced_demand_value;
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (!it.bid || !in_[k]) continue;
+            demand_lo += it.at_price ? it.min : it.lots;
+            demand_hi += it.lots;
+            welfare += it.value;
+        }
+        const std::vector<OriginRange> r = origin_ranges();
+        const std::optional<VolumePlan> plan = largest_volume(r, demand_lo, demand_hi);
+        if (!plan || plan->volume == 0) return std::nullopt;
+        for (std::size_t c = 0; c < r.size(); ++c)
+            welfare += (capped() && r[c].lo > plan->cap) ? cut_value(c, r[c], plan->cap) : r[c].full_value;
+        return Completion{welfare, plan->volume};
+    }
+
+    // --- the allocation of the incumbent -----------------------------------------
+
+    Allocation empty_allocation() const {
+        Allocation a;
+        a.bid_fill.assign(book_.bid_count(), 0);
+        a.offer_fill.assign(book_.offer_count(), 0);
+        return a;
+    }
+
+    // Shares `total` among `members` pro rata to `room` (capacity each), ties
+    // of remainders to the smaller id. Requires total <= sum of room.
+    static void share(std::vector<std::uint32_t>& members, std::vector<std::int64_t>& room,
+                      const std::vector<std::string_view>& ids, std::int64_t total, std::int64_t* fill) {
+        std::vector<std::string_view> member_ids;
+        std::vector<std::uint32_t> local(members.size());
+        for (std::uint32_t k = 0; k < members.size(); ++k) {
+            local[k] = k;
+            member_ids.push_back(ids[members[k]]);
+        }
+        std::vector<std::int64_t> got(members.size(), 0);
+        std::vector<Remainder> scratch;
+        share_pro_rata(local, room.data(), member_ids, total, got.data(), scratch);
+        for (std::uint32_t k = 0; k < members.size(); ++k) fill[members[k]] += got[k];
+    }
+
+    Allocation build(const Incumbent& inc) {
+        pp_ = price_problem(inc.p);
+        in_ = inc.in;
+        Allocation a = empty_allocation();
+        a.volume = inc.volume;
+        const std::int64_t cap = capped() ? cap_lots(inc.volume) : 0;
+
+        // Demand: divisible above p and blocks in full; blocks at p at min;
+        // the rest from the orders at p, pro rata to their room.
+        std::int64_t demand = 0;
+        for (std::uint32_t b = 0; b < book_.bid_count(); ++b)
+            if (book_.bid_min[b] == 0 && book_.bid_price[b] > inc.p) demand += (a.bid_fill[b] = book_.bid_lots[b]);
+        std::vector<std::uint32_t> at_members(pp_.bids_at);
+        std::vector<std::int64_t> at_room;
+        for (std::uint32_t b : pp_.bids_at) at_room.push_back(book_.bid_lots[b]);
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (!it.bid || !in_[k]) continue;
+            a.bid_fill[it.order] = it.at_price ? it.min : it.lots;
+            demand += a.bid_fill[it.order];
+            if (it.at_price && it.lots > it.min) {
+                at_members.push_back(it.order);
+                at_room.push_back(it.lots - it.min);
+            }
+        }
+        share(at_members, at_room, book_.bid_id, inc.volume - demand, a.bid_fill.data());
+
+        // Supply, origin by origin: in full below p, or cut to the cap keeping
+        // the cheapest lots; then what is missing from the orders at p.
+        const std::vector<OriginRange> r = origin_ranges();
+        std::int64_t supply = 0;
+        std::vector<std::int64_t> origin_room(r.size(), 0);
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            const bool cut = capped() && r[c].lo > cap;
+            supply += cut ? fill_cut_origin(c, r[c], cap, a) : fill_full_origin(c, a);
+            if (!cut) origin_room[c] = (capped() ? std::min(r[c].hi, cap) : r[c].hi) - r[c].lo;
+        }
+        fill_offers_at_price(inc.volume - supply, origin_room, r, cap, a);
+        if (!price_interval(book_, a)) throw std::logic_error("jpclear: block search built an unsupported allocation");
+        return a;
+    }
+
+    std::int64_t fill_full_origin(std::size_t c, Allocation& a) const {
+        std::int64_t sold = 0;
+        for (std::uint32_t o : pp_.origins[c].below) sold += (a.offer_fill[o] = book_.offer_lots[o]);
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (it.bid || !in_[k] || it.origin != c) continue;
+            sold += (a.offer_fill[it.order] = it.at_price ? it.min : it.lots);
+        }
+        return sold;
+    }
+
+    // Cut to `cap`: every block at its min, then the cheapest lots below p
+    // (equal asks pro rata), all orders at p otherwise idle.
+    std::int64_t fill_cut_origin(std::size_t c, const OriginRange& r, std::int64_t cap, Allocation& a) const {
+        std::vector<std::uint32_t> pool;
+        std::vector<std::int64_t> room(book_.offer_count(), 0);
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (it.bid || !in_[k] || it.origin != c) continue;
+            a.offer_fill[it.order] = it.min;
+            if (!it.at_price && it.lots > it.min) {
+                pool.push_back(it.order);
+                room[it.order] = it.lots - it.min;
+            }
+        }
+        for (std::uint32_t o : pp_.origins[c].below) {
+            pool.push_back(o);
+            room[o] = book_.offer_lots[o];
+        }
+        std::sort(pool.begin(), pool.end(), [&](std::uint32_t x, std::uint32_t y) {
+            if (book_.offer_price[x] != book_.offer_price[y]) return book_.offer_price[x] < book_.offer_price[y];
+            return book_.offer_id[x] < book_.offer_id[y];
+        });
+        std::int64_t left = cap - r.at_min - r.strict_min;
+        for (std::size_t g = 0; g < pool.size() && left > 0;) {
+            std::size_t h = g;
+            std::int64_t group_room = 0;
+            while (h < pool.size() && book_.offer_price[pool[h]] == book_.offer_price[pool[g]])
+                group_room += room[pool[h++]];
+            std::vector<std::uint32_t> members(pool.begin() + static_cast<std::ptrdiff_t>(g),
+                                               pool.begin() + static_cast<std::ptrdiff_t>(h));
+            std::vector<std::int64_t> member_room;
+            for (std::uint32_t o : members) member_room.push_back(room[o]);
+            const std::int64_t take = std::min(left, group_room);
+            share(members, member_room, book_.offer_id, take, a.offer_fill.data());
+            left -= take;
+            g = h;
+        }
+        return cap;
+    }
+
+    // The orders at p of origins not cut fill `missing` lots pro rata to their
+    // room; an origin that reaches its room (the cap) takes no more.
+    void fill_offers_at_price(std::int64_t missing, std::vector<std::int64_t> origin_room,
+                              const std::vector<OriginRange>& r, std::int64_t cap, Allocation& a) const {
+        std::vector<std::uint32_t> members;
+        std::vector<std::int64_t> room;
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            if (capped() && r[c].lo > cap) continue;
+            for (std::uint32_t o : pp_.origins[c].at) {
+                members.push_back(o);
+                room.push_back(book_.offer_lots[o]);
+            }
+        }
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (it.bid || !in_[k] || !it.at_price || it.lots == it.min) continue;
+            if (capped() && r[it.origin].lo > cap) continue;
+            members.push_back(it.order);
+            room.push_back(it.lots - it.min);
+        }
+        // Water-filling: share, clip origins past their room, share the rest.
+        std::vector<bool> full_origin(r.size(), false);
+        while (missing > 0) {
+            std::vector<std::uint32_t> open;
+            std::vector<std::int64_t> open_room;
+            for (std::size_t k = 0; k < members.size(); ++k)
+                if (!full_origin[book_.offer_origin[members[k]]] && room[k] > 0) {
+                    open.push_back(members[k]);
+                    open_room.push_back(room[k]);
+                }
+            std::vector<std::int64_t> trial(book_.offer_count(), 0);
+            share(open, open_room, book_.offer_id, missing, trial.data());
+            std::vector<std::int64_t> per_origin(r.size(), 0);
+            for (std::uint32_t o : open) per_origin[book_.offer_origin[o]] += trial[o];
+            bool clipped = false;
+            for (std::size_t c = 0; c < r.size(); ++c) {
+                if (full_origin[c] || per_origin[c] <= origin_room[c]) continue;
+                // This origin takes exactly its room, pro rata among its own orders.
+                std::vector<std::uint32_t> mine;
+                std::vector<std::int64_t> mine_room;
+                for (std::size_t k = 0; k < members.size(); ++k)
+                    if (book_.offer_origin[members[k]] == c && room[k] > 0) {
+                        mine.push_back(members[k]);
+                        mine_room.push_back(room[k]);
+                    }
+                share(mine, mine_room, book_.offer_id, origin_room[c], a.offer_fill.data());
+                missing -= origin_room[c];
+                origin_room[c] = 0;
+                full_origin[c] = true;
+                clipped = true;
+            }
+            if (clipped) continue;
+            for (std::uint32_t o : open) a.offer_fill[o] += trial[o];
+            missing = 0;
+        }
+    }
+
+    const OrderBook& book_;
+    const Options& options_;
+    std::chrono::steady_clock::time_point start_;
+    int128 share_num_ = 0, share_den_ = 0;
+    Sweep bids_, offers_, divisible_bids_, divisible_offers_;
+    std::vector<std::uint32_t> offers_by_price_;
+
+    PriceProblem pp_;
+    std::vector<char> in_;
+    int128 base_value_ = 0;
+    std::int64_t volume_bound_ = 0;
+
+    std::optional<Incumbent> best_;
+    int128 best_welfare_ = 0;     // no trade: welfare 0, volume 0
+    std::int64_t best_volume_ = 0;
+    std::int64_t nodes_ = 0, prices_ = 0;
+};
+
+}  // namespace detail
+
+/// The exact optimum of a round with blocks and/or a cap; see the file comment.
+inline BlockSearchOutcome clear_with_blocks(const OrderBook& book, const Options& options = {}) {
+    return detail::BlockSearch(book, options).run();
+}
+
+}  // namespace jpclear
