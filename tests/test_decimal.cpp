@@ -367,6 +367,37 @@ TEST(DecimalArithmetic, OverflowThrowsNeverWraps) {
     EXPECT_EQ(Decimal::from_units(1, 19) * Decimal::from_units(1, 19), Decimal::from_units(1, 38));
 }
 
+TEST(DecimalArithmetic, ProductsThatFitOnlyAfterNormalising) {
+    // The raw coefficient product exceeds 128 bits (or 38 fraction digits) but
+    // the exact value, without its trailing zeros, fits.
+    Decimal big_int = dec("999999999999000000000");  // 21 digits, 9 trailing zeros
+    Decimal lot = dec("999999999999.9999999999");     // 22 digits
+    EXPECT_EQ((big_int * lot).to_string(), "999999999998999999999900000000000.1");
+    EXPECT_EQ((lot * big_int).to_string(), "999999999998999999999900000000000.1");
+    EXPECT_EQ((-big_int * lot).to_string(), "-999999999998999999999900000000000.1");
+    EXPECT_EQ((-big_int * -lot).to_string(), "999999999998999999999900000000000.1");
+    // 0.5 * 2e-38 = 1e-38: 39 fraction digits before normalising.
+    EXPECT_EQ(dec("0.5") * Decimal::from_units(2, 38), Decimal::from_units(1, 38));
+    EXPECT_EQ(Decimal::from_units(-5, 20) * Decimal::from_units(2, 19), Decimal::from_units(-1, 38));
+    // 10^20 * 10^19 = 10^39: 40 digits, does not fit however it is written.
+    EXPECT_THROW(dec("1" + std::string(20, '0')) * dec("1" + std::string(19, '0')), OverflowError);
+    // Fits at 38 digits: 10^19 * 10^18.
+    EXPECT_EQ((dec("1" + std::string(19, '0')) * dec("1" + std::string(18, '0'))).to_string(),
+              "1" + std::string(37, '0'));
+}
+
+TEST(DecimalArithmetic, ProductOfMagnitudeTwoTo127) {
+    // -2^64 (scale 20) * 2^63 (scale 19) = -2^127 * 10^-39: 39 fraction digits
+    // that no trailing zero can remove. Must throw, without undefined behaviour
+    // on the way (run under -fsanitize=undefined).
+    Decimal a = Decimal::from_units(-(static_cast<int128>(1) << 64), 20);
+    Decimal b = Decimal::from_units(static_cast<int128>(1) << 63, 19);
+    EXPECT_THROW(a * b, OverflowError);
+    // The same magnitude at scale 38 is representable.
+    EXPECT_EQ(Decimal::from_units(-(static_cast<int128>(1) << 64), 19) * Decimal::from_units(static_cast<int128>(1) << 63, 19),
+              Decimal::from_units(int128_min, 38));
+}
+
 TEST(DecimalArithmetic, OverflowErrorIsOverflowError) {
     try {
         (void)(dec(nines38) * dec(nines38));
@@ -475,6 +506,11 @@ TEST(DecimalIntegerDigits, CountsDigitsBeforeThePoint) {
     EXPECT_EQ(dec("999999999999").integer_digits(), 12);
     EXPECT_EQ(dec("1000000000000").integer_digits(), 13);
     EXPECT_EQ(dec("100.000").integer_digits(), 3);
+    // 2^127 has 39 digits (negating the coefficient must not overflow:
+    // run under -fsanitize=undefined).
+    EXPECT_EQ(Decimal::from_units(int128_max, 0).integer_digits(), 39);
+    EXPECT_EQ(Decimal::from_units(int128_min, 0).integer_digits(), 39);
+    EXPECT_EQ(Decimal::from_units(int128_min, 38).integer_digits(), 1);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -455,6 +456,65 @@ TEST(BlockSearch, MatchesCbcOnRandomRoundsWithBlocksAndCaps) {
     }
     EXPECT_GT(not_convex, kRounds * 3 / 4);
     EXPECT_GT(binding, kRounds / 5);  // blocks and caps must change the optimum often
+}
+
+// A node limit stops the search early: the result is still feasible and
+// price-consistent, says `limit` (or `proven` when the search finished
+// anyway), and its bound is a true upper bound: never below the optimum.
+TEST(BlockSearch, NodeLimitKeepsAFeasibleResultAndAValidBound) {
+    int limited = 0;
+    for (int i = 0; i < 300; ++i) {
+        const Round round = mixed_round(i);
+        const jpclear::Prepared prepared = jpclear::prepare(round);
+        const OrderBook& book = prepared.book;
+        if (book.is_convex()) continue;
+        const OracleResult o = solve_proven(book);
+        jpclear::Options options;
+        options.node_limit = 1 + i % 4;
+        const jpclear::ClearOutcome out = jpclear::clear(round, options);
+        ASSERT_TRUE(out.ok());
+        const jpclear::Result& res = *out.result;
+        std::vector<std::int64_t> x(book.bid_count()), y(book.offer_count());
+        for (std::size_t b = 0; b < x.size(); ++b) x[b] = res.bids[b].filled.count;
+        for (std::size_t k = 0; k < y.size(); ++k) y[k] = res.offers[book.offer_input[k]].filled.count;
+        const auto check = jpclear::oracle::check_allocation(book, x, y);
+        EXPECT_TRUE(check.ok) << "round " << i << ": " << check.reason << "\n" << describe(book);
+        if (res.optimality == jpclear::Optimality::limit) {
+            ++limited;
+            ASSERT_TRUE(res.bound.has_value());
+            EXPECT_GE(*res.bound, money(book, o.welfare)) << "round " << i << "\n" << describe(book);
+            EXPECT_LE(res.welfare, money(book, o.welfare));
+        } else {
+            EXPECT_EQ(res.welfare, money(book, o.welfare)) << "round " << i;
+            EXPECT_FALSE(res.bound.has_value());
+        }
+        if (HasFailure()) return;
+    }
+    EXPECT_GT(limited, 50);
+}
+
+// The allocation of a round with blocks and caps does not depend on the
+// order of its orders: every order's fill is the same after a shuffle.
+TEST(BlockSearch, ResultIsInvariantUnderPermutingTheInput) {
+    for (int i = 0; i < 500; ++i) {
+        const Round round = mixed_round(i);
+        Round shuffled = round;
+        Rng rng(static_cast<std::uint64_t>(i) + 17);
+        for (std::size_t k = shuffled.bids.size(); k > 1; --k)
+            std::swap(shuffled.bids[k - 1], shuffled.bids[static_cast<std::size_t>(rng.range(0, static_cast<std::int64_t>(k) - 1))]);
+        for (std::size_t k = shuffled.offers.size(); k > 1; --k)
+            std::swap(shuffled.offers[k - 1], shuffled.offers[static_cast<std::size_t>(rng.range(0, static_cast<std::int64_t>(k) - 1))]);
+        const auto a = jpclear::clear(round), b = jpclear::clear(shuffled);
+        ASSERT_TRUE(a.ok() && b.ok());
+        std::map<std::string, std::int64_t> fills_a, fills_b;
+        for (const auto& o : a.result->bids) fills_a[round.bids[o.order.value].id] = o.filled.count;
+        for (const auto& o : a.result->offers) fills_a[round.offers[o.order.value].id] = o.filled.count;
+        for (const auto& o : b.result->bids) fills_b[shuffled.bids[o.order.value].id] = o.filled.count;
+        for (const auto& o : b.result->offers) fills_b[shuffled.offers[o.order.value].id] = o.filled.count;
+        EXPECT_EQ(fills_a, fills_b) << "round " << i;
+        EXPECT_EQ(a.result->clearing_price, b.result->clearing_price) << "round " << i;
+        if (HasFailure()) return;
+    }
 }
 
 // And against full enumeration on the tiny rounds, where every allocation is tried.

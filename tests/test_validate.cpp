@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -248,12 +249,16 @@ TEST(Validate, Tick) {
 }
 
 TEST(Validate, NonPositiveTickStopsConversionWithoutCrashing) {
-    // prepare() reports the tick and converts nothing (documented in order_book.h).
+    // prepare() reports the tick and converts no price, but still checks
+    // every order's currency: a bad tick must not hide other problems.
     Round r = valid_round();
     r.rules.tick = dec("0");
     auto p = jpclear::prepare(r);
     EXPECT_TRUE(only(p.problems, "rules.tick", "0 must be greater than 0"));
-    EXPECT_EQ(p.book.bid_count(), 0u);
+    r.bids[0].currency = "USD";
+    p = jpclear::prepare(r);
+    ASSERT_EQ(p.problems.size(), 2u);
+    EXPECT_EQ(p.problems[1].path, "bids[0].currency");
 }
 
 TEST(Validate, MaxOriginShare) {

@@ -50,6 +50,7 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "jpclear/clearing/allocation.h"
@@ -100,6 +101,7 @@ struct PriceProblem {
     std::vector<OriginAtPrice> origins;
     std::vector<BlockItem> items;        ///< strict blocks by value, then blocks at p
     std::vector<int128> value_after;     ///< sum of item values from i on
+    std::vector<std::uint32_t> bids_by_density, offers_by_density;  ///< strict items, least value a lot first
 };
 
 /// What a leaf of FP(p) completes to.
@@ -120,6 +122,7 @@ public:
 
     BlockSearchOutcome run() {
         prepare_sweeps();
+        Allocation fallback = first_incumbent();
         std::vector<std::int64_t> order = candidate_order();
         int128 open_bound = 0;  // best bound of prices not searched to the end
         bool stopped = false;
@@ -138,7 +141,7 @@ public:
             }
         }
         BlockSearchOutcome out;
-        out.allocation = best_ ? build(*best_) : empty_allocation();
+        out.allocation = best_ ? build(*best_) : std::move(fallback);
         out.nodes = nodes_;
         out.prices = prices_;
         out.optimality = stopped ? Optimality::limit : Optimality::proven;
@@ -154,6 +157,27 @@ private:
     };
 
     static int128 pow10(int n) { return detail::pow10(n); }
+
+    // A feasible allocation before any search, so that a limit always leaves
+    // one: without a cap, the divisible orders cleared alone (every block
+    // rejected, which 4(b)/(c) exempt); with a cap, no trade (every origin is
+    // then at its cap of 0, which exempts all offers).
+    Allocation first_incumbent() {
+        if (capped()) return empty_allocation();
+        OrderBook divisible = book_;
+        for (std::size_t b = 0; b < divisible.bid_count(); ++b)
+            if (divisible.bid_min[b] > 0) divisible.bid_lots[b] = 0;
+        for (std::size_t o = 0; o < divisible.offer_count(); ++o)
+            if (divisible.offer_min[o] > 0) divisible.offer_lots[o] = 0;
+        Allocation a = clear_convex(divisible);
+        best_volume_ = a.volume;
+        best_welfare_ = 0;
+        for (std::size_t b = 0; b < book_.bid_count(); ++b)
+            best_welfare_ += static_cast<int128>(book_.bid_price[b]) * a.bid_fill[b];
+        for (std::size_t o = 0; o < book_.offer_count(); ++o)
+            best_welfare_ -= static_cast<int128>(book_.offer_price[o]) * a.offer_fill[o];
+        return a;
+    }
 
     std::int64_t cap_lots(std::int64_t volume) const {
         return static_cast<std::int64_t>(share_num_ * volume / share_den_);
@@ -294,24 +318,65 @@ private:
                 c.at.push_back(o);
             }
         }
-        // Most valuable blocks first (they decide the bound); blocks at p last.
-        std::stable_sort(pp.items.begin(), pp.items.end(), [](const BlockItem& a, const BlockItem& b) {
+        // Most valuable blocks first (they decide the bound); blocks at p last;
+        // equal ones by id, so that the input's order never matters.
+        std::sort(pp.items.begin(), pp.items.end(), [this](const BlockItem& a, const BlockItem& b) {
             if (a.at_price != b.at_price) return !a.at_price;
-            return a.value > b.value;
+            if (a.value != b.value) return a.value > b.value;
+            return id_of(a) < id_of(b);
         });
         pp.value_after.assign(pp.items.size() + 1, 0);
         for (std::size_t i = pp.items.size(); i-- > 0;) pp.value_after[i] = pp.value_after[i + 1] + pp.items[i].value;
+        for (std::uint32_t k = 0; k < pp.items.size(); ++k)
+            if (!pp.items[k].at_price) (pp.items[k].bid ? pp.bids_by_density : pp.offers_by_density).push_back(k);
+        auto sparser = [&pp](std::uint32_t a, std::uint32_t b) {
+            const BlockItem &x = pp.items[a], &y = pp.items[b];
+            if (x.value * y.lots != y.value * x.lots) return x.value * y.lots < y.value * x.lots;
+            return a < b;
+        };
+        std::sort(pp.bids_by_density.begin(), pp.bids_by_density.end(), sparser);
+        std::sort(pp.offers_by_density.begin(), pp.offers_by_density.end(), sparser);
         return pp;
+    }
+
+    // The least and most each side can trade with some blocks decided and
+    // the rest open (caps ignored: an upper bound on V).
+    struct Sides {
+        std::int64_t demand_min, demand_max, supply_min, supply_max;
+    };
+
+    std::string_view id_of(const BlockItem& it) const {
+        return it.bid ? book_.bid_id[it.order] : book_.offer_id[it.order];
     }
 
     // Searches FP(p); false when a limit stopped it.
     bool search_price(std::int64_t p) {
         pp_ = price_problem(p);
         base_value_ = pp_.forced_demand_value;
-        for (const OriginAtPrice& c : pp_.origins) base_value_ += c.below_value;
+        Sides sides{pp_.forced_demand, pp_.forced_demand + pp_.demand_at, 0, 0};
+        for (const OriginAtPrice& c : pp_.origins) {
+            base_value_ += c.below_value;
+            sides.supply_min += c.below_lots;
+            sides.supply_max += c.below_lots + c.at_lots;
+        }
+        for (const BlockItem& it : pp_.items) (it.bid ? sides.demand_max : sides.supply_max) += it.lots;
+        // With a cap, an origin above it may sell less than its must-sell lots;
+        // V >= the must-buy lots bounds the cap from below, and so the cut.
+        cut_room_ = 0;
+        supply_floor_ = 0;
+        if (capped()) {
+            const std::int64_t least_cap = cap_lots(pp_.forced_demand);
+            std::vector<std::int64_t> sellable(pp_.origins.size(), 0);
+            for (std::size_t c = 0; c < pp_.origins.size(); ++c) sellable[c] = pp_.origins[c].below_lots;
+            for (const BlockItem& it : pp_.items)
+                if (!it.bid && !it.at_price) sellable[it.origin] += it.lots;
+            for (std::int64_t lots : sellable) cut_room_ += std::max<std::int64_t>(0, lots - least_cap);
+            // Cut or not, every origin still sells its divisible lots below p up to the cap.
+            for (const OriginAtPrice& c : pp_.origins) supply_floor_ += std::min(c.below_lots, least_cap);
+        }
         in_.assign(pp_.items.size(), 0);
-        volume_bound_ = max_volume(p);
-        return descend(0, 0);
+        if (capped() && !caps_admit_some_volume(sides)) return true;
+        return descend(0, 0, sides);
     }
 
     bool limit_reached() {
@@ -324,12 +389,15 @@ private:
         return false;
     }
 
-    // Depth-first over the items from `i` on; `value_in` = value of items in so far.
-    bool descend(std::size_t i, int128 value_in) {
+    // Depth-first over the items from `i` on; `value_in` = value of items in
+    // so far. Every item is tried in before out: more welfare and volume first.
+    bool descend(std::size_t i, int128 value_in, const Sides& s) {
         if (limit_reached()) return false;
         ++nodes_;
-        if (cannot_improve(base_value_ + value_in + pp_.value_after[i], volume_bound_)) return true;
-        if (!sides_can_meet(i)) return true;
+        const std::optional<int128> open_value = open_value_bound(i, s);
+        if (!open_value) return true;  // demand and supply can no longer meet
+        const std::int64_t volume_bound = std::min(s.demand_max, s.supply_max);
+        if (cannot_improve(base_value_ + value_in + *open_value, volume_bound)) return true;
         if (i == pp_.items.size()) {
             if (auto c = complete(); c && !cannot_improve(c->welfare, c->volume)) {
                 best_welfare_ = c->welfare;
@@ -338,36 +406,62 @@ private:
             }
             return true;
         }
+        const BlockItem& it = pp_.items[i];
+        const std::int64_t least = it.at_price ? it.min : it.lots;
+        Sides in = s, out = s;
+        (it.bid ? in.demand_min : in.supply_min) += least;
+        (it.bid ? out.demand_max : out.supply_max) -= it.lots;
         in_[i] = 1;
-        if (!descend(i + 1, value_in + pp_.items[i].value)) return false;
+        if (!descend(i + 1, value_in + it.value, in)) return false;
         in_[i] = 0;
-        return descend(i + 1, value_in);
+        return descend(i + 1, value_in, out);
     }
 
-    // With items before `i` decided and the rest still open: can the least
-    // demand meet the most supply, and (without a cap) the reverse?
-    bool sides_can_meet(std::size_t i) const {
-        std::int64_t demand_min = pp_.forced_demand, demand_max = pp_.forced_demand + pp_.demand_at;
-        std::int64_t supply_min = 0, supply_max = 0;
-        for (const OriginAtPrice& c : pp_.origins) {
-            supply_min += c.below_lots;
-            supply_max += c.below_lots + c.at_lots;
+    // With every block relaxed to divisible, is there a V that demand can buy
+    // and the origins can sell under their caps? Prices far from the market
+    // fail here at once instead of in a search over their blocks.
+    bool caps_admit_some_volume(const Sides& s) const {
+        std::vector<OriginRange> relaxed(pp_.origins.size());
+        for (std::size_t c = 0; c < relaxed.size(); ++c) {
+            const OriginAtPrice& o = pp_.origins[c];
+            relaxed[c] = {o.below_lots, o.below_lots + o.at_lots, 0, 0, 0};
         }
-        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
-            const BlockItem& it = pp_.items[k];
-            const bool open = k >= i, in = !open && in_[k];
-            if (!open && !in) continue;
-            const std::int64_t least = in ? (it.at_price ? it.min : it.lots) : 0;
-            if (it.bid) {
-                demand_min += least;
-                demand_max += it.lots;
-            } else {
-                supply_min += least;
-                supply_max += it.lots;
+        for (const BlockItem& it : pp_.items)
+            if (!it.bid) relaxed[it.origin].hi += it.lots;
+        return largest_volume(relaxed, std::max<std::int64_t>(1, s.demand_min), s.demand_max).has_value();
+    }
+
+    // The most the strict blocks still open (items i..) can add, with blocks
+    // relaxed to divisible: taken whole, unless demand and supply could then
+    // not meet; then the lots of least value a lot are dropped from the side
+    // in excess. nullopt when even dropping all of it cannot make them meet.
+    std::optional<int128> open_value_bound(std::size_t i, const Sides& s) const {
+        std::int64_t open_bids = 0, open_offers = 0;
+        for (std::size_t k = i; k < pp_.items.size(); ++k)
+            if (!pp_.items[k].at_price) (pp_.items[k].bid ? open_bids : open_offers) += pp_.items[k].lots;
+        // Room each side has beyond its must-trade lots and the open strict blocks.
+        const std::int64_t demand_flex = s.demand_max - s.demand_min - open_bids;
+        const std::int64_t supply_flex = s.supply_max - s.supply_min - open_offers;
+        // Taking X open bid lots and Y open offer lots, the sides meet iff
+        // lo <= Y - X <= hi.
+        const std::int64_t lo = s.demand_min - s.supply_min - supply_flex;
+        const std::int64_t hi = s.demand_min + demand_flex - s.supply_min;
+        const std::int64_t diff = open_offers - open_bids;
+        if (supply_floor_ > s.demand_max) return std::nullopt;
+        int128 value = pp_.value_after[i];
+        auto drop = [&](const std::vector<std::uint32_t>& by_density, std::int64_t need) -> bool {
+            for (std::uint32_t k : by_density) {
+                if (k < i || need <= 0) continue;
+                const BlockItem& it = pp_.items[k];
+                const std::int64_t take = std::min(need, it.lots);
+                value -= it.value * take / it.lots;  // rounded down: the bound stays an upper bound
+                need -= take;
             }
-        }
-        if (demand_min > supply_max) return false;
-        return capped() || supply_min <= demand_max;
+            return need <= 0;
+        };
+        if (diff > hi + cut_room_ && !drop(pp_.offers_by_density, diff - hi - cut_room_)) return std::nullopt;
+        if (diff < lo && !drop(pp_.bids_by_density, lo - diff)) return std::nullopt;
+        return value;
     }
 
     // The per-origin bounds of supply once the blocks are decided.
@@ -681,7 +775,8 @@ private:
     PriceProblem pp_;
     std::vector<char> in_;
     int128 base_value_ = 0;
-    std::int64_t volume_bound_ = 0;
+    std::int64_t cut_room_ = 0;      // most supply the caps can cut at this price
+    std::int64_t supply_floor_ = 0;  // least supply the caps leave at this price
 
     std::optional<Incumbent> best_;
     int128 best_welfare_ = 0;     // no trade: welfare 0, volume 0

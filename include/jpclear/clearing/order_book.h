@@ -73,6 +73,7 @@ inline std::optional<std::int64_t> to_ticks(const Decimal& price, const Decimal&
     if (price.sign() < 0 || rate.sign() <= 0 || tick.sign() <= 0) return std::nullopt;
     // price * rate / tick = (pc * rc * 10^ts) / (tc * 10^(ps + rs)).
     const int shift = price.scale() + rate.scale() - tick.scale();
+    if (shift > 38 || shift < -38) return std::nullopt;  // beyond any valid input's digits
     uint128 a = static_cast<uint128>(price.coefficient()), b = static_cast<uint128>(rate.coefficient());
     uint128 c = static_cast<uint128>(tick.coefficient()), d = 1;
     if (shift >= 0) {
@@ -107,7 +108,7 @@ inline Prepared prepare(const Round& round) {
     book.tick = round.rules.tick;
     book.lot_tonnes = round.material.lot_tonnes;
     book.max_origin_share = round.rules.max_origin_share;
-    if (round.rules.tick.sign() <= 0) return out;  // reported; nothing converts without a grid
+    const bool grid = round.rules.tick.sign() > 0;  // without one (reported) prices are not converted
 
     const Decimal one = Decimal::integer(1);
     auto path_of = [](const char* list, std::size_t i, const char* field) {
@@ -137,7 +138,7 @@ inline Prepared prepare(const Round& round) {
     for (std::size_t i = 0; i < round.bids.size(); ++i) {
         const Bid& b = round.bids[i];
         const Decimal* rate = rate_of(b.currency, "bids", i);
-        std::optional<std::int64_t> p = rate ? to_ticks(b.limit, *rate, book.tick, false) : std::nullopt;
+        std::optional<std::int64_t> p = rate && grid ? to_ticks(b.limit, *rate, book.tick, false) : std::nullopt;
         if (rate && !p && rate->sign() > 0) too_large(path_of("bids", i, "limit"), b.limit, "limit");
         book.bid_price.push_back(p.value_or(0));
         book.bid_lots.push_back(b.lots);
@@ -152,7 +153,7 @@ inline Prepared prepare(const Round& round) {
     for (std::size_t i = 0; i < round.offers.size(); ++i) {
         const Offer& o = round.offers[i];
         const Decimal* rate = rate_of(o.currency, "offers", i);
-        std::optional<std::int64_t> a = rate ? to_ticks(o.ask, *rate, book.tick, true) : std::nullopt;
+        std::optional<std::int64_t> a = rate && grid ? to_ticks(o.ask, *rate, book.tick, true) : std::nullopt;
         if (rate && !a && rate->sign() > 0) too_large(path_of("offers", i, "ask"), o.ask, "ask");
         Eligibility e = excluded.count(o.origin)                             ? Eligibility::excluded_origin
                         : (round.rules.require_certified && !o.certified) ? Eligibility::not_certified

@@ -98,6 +98,9 @@ inline U256 divmod_wide(U256 n, uint128 d, uint128& remainder) {
     return q;
 }
 
+/// |v| without overflow, also for the most negative value.
+inline uint128 magnitude(int128 v) { return v < 0 ? static_cast<uint128>(-(v + 1)) + 1 : static_cast<uint128>(v); }
+
 inline std::string to_digits(uint128 v) {
     if (v == 0) return "0";
     char buf[48];
@@ -147,7 +150,7 @@ public:
 
     /// Significant digits before the point (0 for |x| < 1).
     int integer_digits() const {
-        int128 ip = (coef_ < 0 ? -coef_ : coef_) / detail::pow10(scale_);
+        uint128 ip = detail::magnitude(coef_) / static_cast<uint128>(detail::pow10(scale_));
         int n = 0;
         while (ip) {
             ++n;
@@ -174,11 +177,11 @@ public:
         int s = a.scale_ + b.scale_;
         int128 product;
         if (!__builtin_mul_overflow(a.coef_, b.coef_, &product)) {
-            if (s > max_scale) return wide_product(static_cast<uint128>(product < 0 ? -product : product), 0, s, product < 0);
+            if (s > max_scale) return wide_product(detail::magnitude(product), 0, s, product < 0);
             return from_units(product, s);
         }
         // The exact product may still fit once its trailing fraction zeros go.
-        auto magnitude = [](int128 v) { return v < 0 ? static_cast<uint128>(-(v + 1)) + 1 : static_cast<uint128>(v); };
+        using detail::magnitude;
         detail::U256 wide = detail::mul_wide(magnitude(a.coef_), magnitude(b.coef_));
         return wide_product(wide.lo, wide.hi, s, (a.coef_ < 0) != (b.coef_ < 0));
     }

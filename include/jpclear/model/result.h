@@ -26,6 +26,7 @@ enum class ReasonCode {
     none,              ///< filled in full
     price_outside,     ///< its price is on the wrong side of the clearing price
     marginal_share,    ///< at the margin: got its pro-rata share of the last lots
+    not_reached,       ///< at the price, but better-priced orders took every lot
     excluded_origin,   ///< offer's origin is in rules.excluded_origins
     not_certified,     ///< offer not certified while rules.require_certified
     block_not_placed,  ///< all-or-none / minimum volume that could not be placed
@@ -49,6 +50,7 @@ inline const char* to_string(ReasonCode r) {
         case ReasonCode::none: return "none";
         case ReasonCode::price_outside: return "price-outside";
         case ReasonCode::marginal_share: return "marginal-share";
+        case ReasonCode::not_reached: return "not-reached";
         case ReasonCode::excluded_origin: return "excluded-origin";
         case ReasonCode::not_certified: return "not-certified";
         case ReasonCode::block_not_placed: return "block-not-placed";

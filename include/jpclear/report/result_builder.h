@@ -164,7 +164,7 @@ private:
                     o.reason_code = ReasonCode::block_not_placed;
                     o.reason = block_text(book_.bid_min[b], L);
                 } else {
-                    o.reason_code = ReasonCode::marginal_share;
+                    o.reason_code = bid_lots_at_reference_ ? ReasonCode::marginal_share : ReasonCode::not_reached;
                     o.reason = rationed(x, L, P, "bids", bid_lots_at_reference_);
                 }
             }
@@ -227,7 +227,7 @@ private:
                                " allows at most " + std::to_string(cap_lots_) + " (got " + std::to_string(y) +
                                " of " + std::to_string(L) + ")";
                 } else {
-                    o.reason_code = ReasonCode::marginal_share;
+                    o.reason_code = offer_lots_at_reference_ ? ReasonCode::marginal_share : ReasonCode::not_reached;
                     o.reason = rationed(y, L, A, "offers", offer_lots_at_reference_);
                 }
             }
