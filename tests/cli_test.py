@@ -119,5 +119,28 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a generated round clears with trade", gc.returncode == 0 and json.loads(gc.stdout)["cleared_lots"] > 0,
           gc.stderr[:300])
 
+    # A round of a million orders clears end to end (issue: it must finish).
+    big = os.path.join(tmp, "million.json")
+    gm = run("generate", "--bids", "909091", "--offers", "90909", "--seed", "11", "--out", big)
+    bm = run("clear", big, "--out", os.path.join(tmp, "million-result.json"))
+    with open(os.path.join(tmp, "million-result.json")) as f:
+        head = f.read(400)
+    check("a generated round of 10^6 orders clears", gm.returncode == 0 and bm.returncode == 0
+          and '"status": "cleared"' in head, bm.stderr[:300])
+
+    # A round with blocks and a cap clears exactly (proven) through the CLI.
+    gb = run("generate", "--bids", "9091", "--offers", "909", "--blocks", "50", "--cap", "--seed", "2")
+    blk = os.path.join(tmp, "blocks.json")
+    open(blk, "w").write(gb.stdout)
+    cb = run("clear", blk)
+    rb = json.loads(cb.stdout) if cb.returncode == 0 else {}
+    check("blocks and a cap clear to proven optimality", rb.get("optimality") == "proven"
+          and rb.get("cleared_lots", 0) > 0 and all("cap" in o for o in rb.get("origins", {}).values()),
+          cb.stderr[:300])
+    lim = run("clear", blk, "--node-limit", "1")
+    rl = json.loads(lim.stdout) if lim.returncode == 0 else {}
+    check("a node limit gives optimality limit with a bound",
+          rl.get("optimality") == "limit" and "bound" in rl, lim.stderr[:300])
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
