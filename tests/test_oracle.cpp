@@ -517,6 +517,37 @@ TEST(BlockSearch, ResultIsInvariantUnderPermutingTheInput) {
     }
 }
 
+// Regression: the volume scan under a cap once gave up too early when the
+// supply committed above the cap exceeded V (a lower V cuts more origins).
+// Optimum: welfare 200 at 4 lots (CBC and full enumeration agree).
+TEST(BlockSearch, CapScanDoesNotStopBeforeLowerCapsCutMoreOrigins) {
+    Round r = unit_round("cap-early-exit");
+    r.rules.max_origin_share = dec("0.6");
+    r.bids = {bid("b0", 5, di(120))};
+    r.offers = {offer("ar-1", "AR", 3, di(40)), offer("au-1", "AU", 1, di(30)), offer("au-2", "AU", 5, di(100), 2)};
+    const jpclear::ClearOutcome out = jpclear::clear(r);
+    ASSERT_TRUE(out.ok());
+    EXPECT_EQ(out.result->cleared_lots.count, 4);
+    EXPECT_EQ(out.result->welfare, di(200));
+    EXPECT_EQ(out.result->optimality, jpclear::Optimality::proven);
+}
+
+// Where blocks do not bind, orders at the price share pro rata as the spec
+// says (a block's share just has to reach its minimum), cap or no cap.
+TEST(BlockSearch, NonBindingBlockKeepsTheProRataSplit) {
+    for (bool cap : {false, true}) {
+        Round r = unit_round("pro-rata-block");
+        if (cap) r.rules.max_origin_share = dec("1");
+        r.bids = {bid("a", 10, di(100)), bid("b", 10, di(100), 2)};
+        r.offers = {offer("o", "AU", 10, di(50))};
+        const jpclear::ClearOutcome out = jpclear::clear(r);
+        ASSERT_TRUE(out.ok());
+        EXPECT_EQ(out.result->bids[0].filled.count, 5) << "cap " << cap;
+        EXPECT_EQ(out.result->bids[1].filled.count, 5) << "cap " << cap;
+        EXPECT_EQ(out.result->clearing_price, di(100)) << "cap " << cap;
+    }
+}
+
 // And against full enumeration on the tiny rounds, where every allocation is tried.
 TEST(BlockSearch, MatchesExhaustiveSearchOnTinyRounds) {
     for (int i = 0; i < 400; ++i) {

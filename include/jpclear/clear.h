@@ -24,14 +24,12 @@ namespace jpclear {
 enum class CallStatus {
     ok,             ///< `result` holds the outcome
     invalid_input,  ///< `problems` lists every problem of the round
-    unsupported,    ///< valid, but asks for something this build cannot clear
 };
 
 inline const char* to_string(CallStatus s) {
     switch (s) {
         case CallStatus::ok: return "ok";
         case CallStatus::invalid_input: return "invalid-input";
-        case CallStatus::unsupported: return "unsupported";
     }
     return "?";
 }

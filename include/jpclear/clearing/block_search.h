@@ -124,6 +124,14 @@ public:
         prepare_sweeps();
         Allocation fallback = first_incumbent();
         std::vector<std::int64_t> order = candidate_order();
+        if (relaxed_solution_) {
+            // The blocks and caps do not bind: the convex optimum (with its
+            // pro-rata split at the price) is feasible, hence optimal.
+            BlockSearchOutcome out;
+            out.allocation = std::move(*relaxed_solution_);
+            out.bound = relaxed_welfare_;
+            return out;
+        }
         int128 open_bound = 0;  // best bound of prices not searched to the end
         bool stopped = false;
         for (std::size_t i = 0; i < order.size(); ++i) {
@@ -133,7 +141,7 @@ public:
                 if (!cannot_improve(ub, max_volume(p))) open_bound = std::max(open_bound, ub);
                 continue;
             }
-            if (cannot_improve(ub, max_volume(p)) || !may_be_feasible(p)) continue;
+            if (at_relaxed_optimum() || cannot_improve(ub, max_volume(p)) || !may_be_feasible(p)) continue;
             ++prices_;
             if (!search_price(p)) {
                 stopped = true;
@@ -145,7 +153,7 @@ public:
         out.nodes = nodes_;
         out.prices = prices_;
         out.optimality = stopped ? Optimality::limit : Optimality::proven;
-        out.bound = std::max(best_welfare_, open_bound);
+        out.bound = std::min(std::max(best_welfare_, open_bound), std::max(best_welfare_, relaxed_welfare_));
         return out;
     }
 
@@ -260,12 +268,38 @@ private:
         return must_sell <= can_buy;
     }
 
+    // Bounds are clamped by the relaxed market (every block divisible, no
+    // cap): no allocation beats its welfare, nor, at that welfare, its volume.
     bool cannot_improve(int128 welfare_bound, std::int64_t volume_bound) const {
+        if (welfare_bound >= relaxed_welfare_) {
+            welfare_bound = relaxed_welfare_;
+            volume_bound = std::min(volume_bound, relaxed_volume_);
+        }
         return welfare_bound < best_welfare_ || (welfare_bound == best_welfare_ && volume_bound <= best_volume_);
+    }
+    // The incumbent already equals the relaxed market's optimum: proven.
+    bool at_relaxed_optimum() const {
+        return best_ && best_welfare_ == relaxed_welfare_ && best_volume_ >= relaxed_volume_;
+    }
+
+    // Whether an allocation of the relaxed market also meets the blocks, the
+    // caps and 4(a)-(c) with their exemptions: then it is optimal as it is.
+    bool meets_rules(const Allocation& a) const {
+        auto fits = [](std::int64_t fill, std::int64_t min) { return fill == 0 || fill >= min; };
+        for (std::size_t b = 0; b < book_.bid_count(); ++b)
+            if (!fits(a.bid_fill[b], book_.bid_min[b])) return false;
+        for (std::size_t o = 0; o < book_.offer_count(); ++o)
+            if (!fits(a.offer_fill[o], book_.offer_min[o])) return false;
+        if (capped()) {
+            const std::int64_t cap = cap_lots(a.volume);
+            for (std::int64_t lots : origin_totals(book_, a))
+                if (lots > cap) return false;
+        }
+        return a.volume == 0 || price_interval(book_, a).has_value();
     }
 
     // Distinct order prices, nearest the relaxed market's price first.
-    std::vector<std::int64_t> candidate_order() const {
+    std::vector<std::int64_t> candidate_order() {
         std::vector<std::int64_t> prices(book_.bid_price);
         prices.insert(prices.end(), book_.offer_price.begin(), book_.offer_price.end());
         std::sort(prices.begin(), prices.end());
@@ -274,7 +308,14 @@ private:
         std::fill(relaxed.bid_min.begin(), relaxed.bid_min.end(), 0);
         std::fill(relaxed.offer_min.begin(), relaxed.offer_min.end(), 0);
         relaxed.max_origin_share.reset();
-        const Allocation a = clear_convex(relaxed);
+        Allocation a = clear_convex(relaxed);
+        if (meets_rules(a)) relaxed_solution_ = a;
+        relaxed_welfare_ = 0;
+        for (std::size_t b = 0; b < book_.bid_count(); ++b)
+            relaxed_welfare_ += static_cast<int128>(book_.bid_price[b]) * a.bid_fill[b];
+        for (std::size_t o = 0; o < book_.offer_count(); ++o)
+            relaxed_welfare_ -= static_cast<int128>(book_.offer_price[o]) * a.offer_fill[o];
+        relaxed_volume_ = a.volume;
         std::int64_t centre = prices.empty() ? 0 : prices[prices.size() / 2];
         if (auto interval = price_interval(relaxed, a)) centre = interval->low;
         std::stable_sort(prices.begin(), prices.end(), [centre](std::int64_t x, std::int64_t y) {
@@ -399,7 +440,13 @@ private:
         const std::int64_t volume_bound = std::min(s.demand_max, s.supply_max);
         if (cannot_improve(base_value_ + value_in + *open_value, volume_bound)) return true;
         if (i == pp_.items.size()) {
-            if (auto c = complete(); c && !cannot_improve(c->welfare, c->volume)) {
+            // The first incumbent (divisible orders alone) yields to a search
+            // result that ties it: that one shares at the price pro rata.
+            auto beats = [this](const Completion& c) {
+                if (best_) return c.welfare > best_welfare_ || (c.welfare == best_welfare_ && c.volume > best_volume_);
+                return c.welfare > best_welfare_ || (c.welfare == best_welfare_ && c.volume >= best_volume_);
+            };
+            if (auto c = complete(); c && beats(*c)) {
                 best_welfare_ = c->welfare;
                 best_volume_ = c->volume;
                 best_ = Incumbent{pp_.p, in_, c->volume};
@@ -542,7 +589,7 @@ private:
         std::int64_t v = std::min(demand_hi, supply_hi);
         while (v >= demand_lo && v > 0) {
             const std::int64_t k = cap_lots(v);
-            std::int64_t lo = 0, hi = 0, cut = 0;
+            std::int64_t lo = 0, hi = 0;
             bool possible = true;
             for (const OriginRange& c : r) {
                 if (c.lo <= k) {
@@ -552,7 +599,6 @@ private:
                     if (c.at_min + c.strict_min > k) possible = false;  // its blocks alone exceed the cap
                     lo += k;
                     hi += k;
-                    ++cut;
                 }
             }
             if (!possible) return std::nullopt;  // a smaller V only lowers the cap further
@@ -561,10 +607,10 @@ private:
                 continue;
             }
             if (v < lo) {
-                // Forced supply falls by at most `cut` * s per lot of V; if that is
-                // under one lot, it can never fall below V again.
-                if (static_cast<int128>(cut) * share_num_ < share_den_) return std::nullopt;
-                --v;
+                // Every smaller V with the same cap has the same forced supply and
+                // fails too: go to the largest V of the next lower cap.
+                if (k == 0 || share_num_ == 0) return std::nullopt;
+                v = std::min(v - 1, static_cast<std::int64_t>(ceil_div(static_cast<int128>(k) * share_den_, share_num_)) - 1);
                 continue;
             }
             return VolumePlan{v, k};
@@ -779,6 +825,9 @@ private:
     std::int64_t supply_floor_ = 0;  // least supply the caps leave at this price
 
     std::optional<Incumbent> best_;
+    std::optional<Allocation> relaxed_solution_;  // the relaxed optimum, when it meets every rule
+    int128 relaxed_welfare_ = 0;  // optimum of the relaxed market: a bound on everything
+    std::int64_t relaxed_volume_ = 0;
     int128 best_welfare_ = 0;     // no trade: welfare 0, volume 0
     std::int64_t best_volume_ = 0;
     std::int64_t nodes_ = 0, prices_ = 0;
