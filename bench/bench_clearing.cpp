@@ -5,13 +5,21 @@
 //                         least any clearer must pay, a memory-bandwidth floor.
 //   BM_SortKeys/n         copy the price keys and sort each side: what a naive
 //                         sort-based clearer pays before it has even started.
+//   BM_SortDistinct/n     the same sort on distinct keys (price, then position):
+//                         the n log n reference of the scaling table.
 //   BM_ClearCore/n        clear_convex() alone on a prepared OrderBook.
 //   BM_CoreVsBaselines/n  the three above timed in one interleaved loop;
-//                         reports core_over_sort and core_over_stream.
+//                         reports core_over_sort and core_over_stream, and
+//                         each one's ns per order (the scaling table).
+//   BM_CoreMemory/n       scratch bytes per order of clear_convex's workspace,
+//                         and its peak heap use per order, counted.
 //   BM_PrepareOnly/n      prepare(): validation and conversion to ticks.
 //   BM_FullPath/n         `jpclear clear` in-process: parse JSON, clear(),
 //                         write the result JSON.
-// n is bids + offers, about 10:1, no blocks, no cap (the convex fast path).
+// Peers (other files of this binary): BM_ClpLp (bench_clp.cpp), BM_CbcMip
+// and BM_BlockSearch (bench_blocks.cpp).
+// Here n is bids + offers, about 10:1, no blocks, no cap (the convex fast
+// path).
 //
 // Performance is reported as ratios against baselines run in the same process
 // (BM_CoreVsBaselines); absolute times depend on the machine and are never
@@ -32,128 +40,23 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <ctime>
 #include <functional>
-#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "bench_support.h"
 #include "jpclear/clear.h"
 #include "jpclear/clearing/convex.h"
 #include "jpclear/clearing/order_book.h"
-#include "jpclear/generate.h"
 #include "jpclear/io.h"
 
 namespace {
 
 using jpclear::OrderBook;
-using jpclear::Round;
-
-bool env_is_one(const char* name) {
-    const char* v = std::getenv(name);
-    return v != nullptr && std::string_view(v) == "1";
-}
-
-// --- rounds, built once per size --------------------------------------------
-
-/// A generated round and its book. The book borrows the round's id strings,
-/// so both live together behind a unique_ptr and never move.
-struct Case {
-    Round round;
-    OrderBook book;
-    std::string json;  ///< the round as `jpclear.round/1`; filled on first need
-};
-
-/// The rounds of one size, taken in turn by every benchmark of that size.
-struct SizeSet {
-    std::vector<std::unique_ptr<Case>> cases;
-    std::int64_t orders = 0;  ///< bids + offers of each round (all equal)
-    bool ok = false;          ///< every round is valid and convex
-
-    /// Index of the round after `k`, wrapping around.
-    std::size_t next(std::size_t k) const { return k + 1 == cases.size() ? 0 : k + 1; }
-};
-
-/// Total orders n split about 10 bids to 1 offer, as in real procurement
-/// rounds where many buyers pool demand against a few suppliers.
-jpclear::GenerateSpec spec_for(std::int64_t n, std::uint64_t seed) {
-    jpclear::GenerateSpec spec;
-    spec.offers = static_cast<std::uint64_t>((n + 5) / 11);
-    spec.bids = static_cast<std::uint64_t>(n) - spec.offers;
-    spec.seed = seed;
-    spec.block_per_mille = 0;
-    spec.origin_cap = false;
-    return spec;
-}
-
-/// Enough rounds to hold 10^5 orders in all; see the file comment.
-std::size_t rounds_for(std::int64_t n) {
-    constexpr std::int64_t orders_to_defeat_prediction = 100'000;
-    if (env_is_one("JPCLEAR_BENCH_ONE_ROUND")) return 1;
-    return static_cast<std::size_t>(std::max<std::int64_t>(1, (orders_to_defeat_prediction + n - 1) / n));
-}
-
-/// Generating 10^6 orders takes about as long as thousands of clearings, and
-/// Google Benchmark calls each benchmark function several times while it
-/// picks an iteration count; so rounds are made once and kept for the whole
-/// run. Benchmarks run one at a time on one thread, so no lock is needed.
-const SizeSet& size_set(std::int64_t n) {
-    static std::map<std::int64_t, SizeSet> cache;
-    SizeSet& set = cache[n];
-    if (set.cases.empty()) {
-        set.ok = true;
-        const std::size_t count = rounds_for(n);
-        for (std::uint64_t seed = 1; seed <= count; ++seed) {
-            auto c = std::make_unique<Case>();
-            c->round = jpclear::generate_round(spec_for(n, seed));
-            jpclear::Prepared prepared = jpclear::prepare(c->round);
-            // A round that does not trade would time the core's early exit.
-            set.ok = set.ok && prepared.problems.empty() && prepared.book.is_convex() &&
-                     jpclear::clear_convex(prepared.book).volume > 0;
-            c->book = std::move(prepared.book);
-            set.cases.push_back(std::move(c));
-        }
-        set.orders = static_cast<std::int64_t>(set.cases.front()->book.bid_count() +
-                                               set.cases.front()->book.offer_count());
-    }
-    return set;
-}
-
-/// The rounds of the benchmark's size, or nullptr after marking it failed:
-/// a round that is invalid, not convex or does not trade would time an early
-/// return, not the clearing.
-const SizeSet* usable_set(benchmark::State& state) {
-    const SizeSet& set = size_set(state.range(0));
-    if (!set.ok) {
-        state.SkipWithError("a generated round is invalid, not convex or does not trade");
-        return nullptr;
-    }
-    state.counters["rounds"] = static_cast<double>(set.cases.size());
-    return &set;
-}
-
-/// CPU seconds used so far by this process. Google Benchmark times the loop
-/// in CPU time too, but keeps that figure to itself; reading the same kind of
-/// clock around the loop lets ns_per_order agree with its CPU column.
-double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
-
-/// items_per_second counts orders. ns_per_order is the same figure turned
-/// round, because that is how people compare sizes; it is a plain counter in
-/// nanoseconds (an inverted rate counter would print as seconds and store
-/// 1e-9 scale values in the JSON output).
-void report_per_order(benchmark::State& state, std::int64_t orders, double cpu_s) {
-    state.SetItemsProcessed(state.iterations() * orders);
-    if (state.iterations() > 0 && orders > 0)
-        state.counters["ns_per_order"] =
-            cpu_s * 1e9 / (static_cast<double>(state.iterations()) * static_cast<double>(orders));
-}
+using namespace jpclear::bench;
 
 // --- the work ---------------------------------------------------------------
 
@@ -186,24 +89,38 @@ void sort_keys(const OrderBook& book, std::vector<std::int64_t>& keys) {
     benchmark::ClobberMemory();
 }
 
-/// The core as a caller uses it: the Allocation it returns (two fill vectors)
-/// is made and freed each call, and counts.
-void clear_core(const OrderBook& book, jpclear::ConvexWorkspace& ws) {
-    jpclear::Allocation a = jpclear::clear_convex(book, ws);
-    benchmark::DoNotOptimize(a.volume);
-    benchmark::DoNotOptimize(a.bid_fill.data());
-    benchmark::DoNotOptimize(a.offer_fill.data());
+/// Like sort_keys, but every key distinct: the price in the high 32 bits,
+/// the order's position in the low ones, which is what a sort-based clearer
+/// that breaks ties deterministically has to sort. On the generated rounds
+/// the bare price keys repeat a lot (prices sit on a coarse grid), and once
+/// a sort's partitions hold one price each its comparisons become
+/// predictable, which appears to hide the log n factor (the price-key sort's
+/// time per order stays flat from 10^4 to 10^7); distinct keys show it.
+/// Requires 0 <= price < 2^31 (checked by the benchmark).
+void sort_distinct_keys(const OrderBook& book, std::vector<std::uint64_t>& keys) {
+    auto key = [](std::int64_t price, std::size_t i) {
+        return (static_cast<std::uint64_t>(price) << 32) | static_cast<std::uint64_t>(i);
+    };
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < book.bid_count(); ++i) keys[j++] = key(book.bid_price[i], i);
+    const auto mid = keys.begin() + static_cast<std::ptrdiff_t>(j);
+    for (std::size_t i = 0; i < book.offer_count(); ++i) keys[j++] = key(book.offer_price[i], i);
+    std::sort(keys.begin(), mid, std::greater<>{});
+    std::sort(mid, keys.end());
+    benchmark::DoNotOptimize(keys.data());
+    benchmark::ClobberMemory();
+}
+
+/// Distinct prices of a book, bids and offers counted apart.
+std::size_t distinct_prices(const OrderBook& book) {
+    auto distinct = [](std::vector<std::int64_t> v) {
+        std::sort(v.begin(), v.end());
+        return static_cast<std::size_t>(std::unique(v.begin(), v.end()) - v.begin());
+    };
+    return distinct(book.bid_price) + distinct(book.offer_price);
 }
 
 // --- sizes ------------------------------------------------------------------
-
-/// 10^3 .. 10^6 orders, and 10^7 only on request: that round alone takes
-/// several GB and most of a minute to generate.
-void all_sizes(benchmark::internal::Benchmark* b) {
-    for (std::int64_t n = 1'000; n <= 1'000'000; n *= 10) b->Arg(n);
-    if (env_is_one("JPCLEAR_BENCH_HUGE")) b->Arg(10'000'000);
-    b->Unit(benchmark::kMicrosecond);
-}
 
 /// The JSON path holds the text, the parsed round and the result at once;
 /// 10^5 orders already shows its per-order cost, beyond that it only costs
@@ -257,54 +174,34 @@ void BM_SortKeys(benchmark::State& state) {
         k = set->next(k);
     }
     report_per_order(state, set->orders, cpu_seconds() - start);
+    // Why this sort's time per order hardly grows with n: see sort_distinct_keys.
+    state.counters["distinct_prices"] = static_cast<double>(distinct_prices(set->cases.front()->book));
 }
 BENCHMARK(BM_SortKeys)->Apply(all_sizes);
 
-/// Seconds per call, by the wall clock and in CPU time.
-struct PerCall {
-    double wall = 0;
-    double cpu = 0;
-};
-
-/// Time per call of `fn(book)` over `calls` back-to-back calls, the rounds
-/// taken in turn from `*k`, so that clock resolution and call overhead vanish
-/// even at 10^3 orders.
-template <class Fn>
-PerCall time_per_call(const SizeSet& set, std::size_t& k, Fn&& fn, std::int64_t calls) {
-    const double cpu_start = cpu_seconds();
-    const auto start = std::chrono::steady_clock::now();
-    for (std::int64_t i = 0; i < calls; ++i) {
-        fn(set.cases[k]->book);
-        k = set.next(k);
+void BM_SortDistinct(benchmark::State& state) {
+    const SizeSet* set = usable_set(state);
+    if (!set) return;
+    for (const std::unique_ptr<Case>& c : set->cases) {
+        const OrderBook& b = c->book;
+        auto fits = [](std::int64_t p) { return p >= 0 && p < (std::int64_t{1} << 31); };
+        if (!std::all_of(b.bid_price.begin(), b.bid_price.end(), fits) ||
+            !std::all_of(b.offer_price.begin(), b.offer_price.end(), fits) || set->orders >= (std::int64_t{1} << 32)) {
+            state.SkipWithError("prices or positions do not fit the 32-bit halves of a key");
+            return;
+        }
     }
-    const auto stop = std::chrono::steady_clock::now();
-    const double cpu_stop = cpu_seconds();
-    const double c = static_cast<double>(calls);
-    return {std::chrono::duration<double>(stop - start).count() / c, (cpu_stop - cpu_start) / c};
-}
-
-/// Calls per timed batch so that one batch lasts about `target` seconds.
-template <class Fn>
-std::int64_t calls_for(const SizeSet& set, std::size_t& k, Fn&& fn, double target) {
-    const double once = time_per_call(set, k, fn, 1).wall;
-    if (once <= 0) return 1000;
-    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(target / once)));
-}
-
-/// Medians of the wall and CPU times, each taken on its own.
-PerCall median(const std::vector<PerCall>& v) {
-    std::vector<double> wall, cpu;
-    for (const PerCall& t : v) {
-        wall.push_back(t.wall);
-        cpu.push_back(t.cpu);
+    std::vector<std::uint64_t> keys(static_cast<std::size_t>(set->orders));
+    sort_distinct_keys(set->cases.front()->book, keys);  // faults `keys` in before timing
+    std::size_t k = 0;
+    const double start = cpu_seconds();
+    for (auto _ : state) {
+        sort_distinct_keys(set->cases[k]->book, keys);
+        k = set->next(k);
     }
-    auto mid = [](std::vector<double>& x) {
-        auto m = x.begin() + static_cast<std::ptrdiff_t>(x.size() / 2);
-        std::nth_element(x.begin(), m, x.end());
-        return *m;
-    };
-    return {mid(wall), mid(cpu)};
+    report_per_order(state, set->orders, cpu_seconds() - start);
 }
+BENCHMARK(BM_SortDistinct)->Apply(all_sizes);
 
 /// Google Benchmark cannot divide one benchmark's time by another's, and two
 /// benchmarks run seconds apart see different machine noise (other builds,
@@ -329,7 +226,6 @@ void BM_CoreVsBaselines(benchmark::State& state) {
     auto stream = [](const OrderBook& book) { stream_pass(book); };
     auto sort = [&](const OrderBook& book) { sort_keys(book, keys); };
 
-    constexpr int repetitions = 7;
     constexpr double batch_seconds = 0.02;  // long enough to average out scheduler ticks
     PerCall core_t, stream_t, sort_t;
     for (auto _ : state) {
@@ -341,7 +237,7 @@ void BM_CoreVsBaselines(benchmark::State& state) {
         const std::int64_t stream_calls = calls_for(*set, stream_k, stream, batch_seconds);
         const std::int64_t sort_calls = calls_for(*set, sort_k, sort, batch_seconds);
         std::vector<PerCall> core_v, stream_v, sort_v;
-        for (int r = 0; r < repetitions; ++r) {
+        for (int r = 0; r < kRepetitions; ++r) {
             for (int kind = 0; kind < 3; ++kind) {
                 switch ((r + kind) % 3) {
                     case 0: core_v.push_back(time_per_call(*set, core_k, core, core_calls)); break;
@@ -363,9 +259,51 @@ void BM_CoreVsBaselines(benchmark::State& state) {
     state.counters["core_over_sort_cpu"] = core_t.cpu / sort_t.cpu;
     state.counters["core_over_stream_cpu"] = core_t.cpu / stream_t.cpu;
     state.counters["core_orders_per_cpu_s"] = n / core_t.cpu;
+    // Time per order of each kind at this size, in CPU time: across sizes a
+    // linear algorithm keeps it flat (until the data leaves the caches), an
+    // n log n one grows with log n. Taken from the same interleaved medians,
+    // so the three columns of one size saw the same machine.
+    state.counters["core_ns_per_order_cpu"] = core_t.cpu * 1e9 / n;
+    state.counters["sort_ns_per_order_cpu"] = sort_t.cpu * 1e9 / n;
+    state.counters["stream_ns_per_order_cpu"] = stream_t.cpu * 1e9 / n;
 }
 // One iteration: the benchmark repeats and takes medians itself.
 BENCHMARK(BM_CoreVsBaselines)->Apply(all_sizes)->Iterations(1)->UseManualTime();
+
+/// What clear_convex needs beyond its input, per order, two ways:
+///  - workspace_bytes_per_order: the capacity of the ConvexWorkspace vectors
+///    after one call with a fresh workspace, in bytes, over n. This is the
+///    scratch a caller keeps when reusing the workspace.
+///  - output_bytes_per_order: the Allocation's fill vectors (the result, not
+///    scratch, but memory all the same).
+///  - heap_peak_bytes_per_order: the most heap the call held at once above
+///    what was live before it, counted by the replaced operator new of
+///    bench_memory.cpp (glibc usable sizes, so allocator rounding counts).
+///    With a fresh workspace this is scratch plus output, at its peak.
+/// Not a timing: one call, Iterations(1); the Time column is meaningless.
+void BM_CoreMemory(benchmark::State& state) {
+    const SizeSet* set = usable_set(state);
+    if (!set) return;
+    const OrderBook& book = set->cases.front()->book;
+    double workspace = 0, output = 0, peak = 0;
+    for (auto _ : state) {
+        jpclear::ConvexWorkspace ws;
+        heap_tracking_begin();
+        jpclear::Allocation a = jpclear::clear_convex(book, ws);
+        peak = static_cast<double>(heap_tracking_end());
+        benchmark::DoNotOptimize(a.volume);
+        workspace = static_cast<double>(ws.priced.capacity() * sizeof(ws.priced[0]) +
+                                        ws.group.capacity() * sizeof(ws.group[0]) +
+                                        ws.remainders.capacity() * sizeof(ws.remainders[0]));
+        output = static_cast<double>((a.bid_fill.capacity() + a.offer_fill.capacity()) * sizeof(std::int64_t));
+    }
+    const double n = static_cast<double>(set->orders);
+    state.counters["workspace_bytes_per_order"] = workspace / n;
+    state.counters["output_bytes_per_order"] = output / n;
+    state.counters["heap_peak_bytes_per_order"] = peak / n;
+    state.counters["heap_tracked"] = heap_tracking_works() ? 1 : 0;
+}
+BENCHMARK(BM_CoreMemory)->Apply(all_sizes)->Iterations(1);
 
 void BM_PrepareOnly(benchmark::State& state) {
     const SizeSet* set = usable_set(state);

@@ -1,0 +1,148 @@
+#pragma once
+// What every benchmark source of jpclear_bench shares: the generated rounds of
+// each size (made once per process, whichever source asks first), the clocks,
+// and the interleaved-median timing that ratio counters are built on.
+//
+// The rounds are cached in bench_support.cpp rather than in this header so
+// that one 10^6-order round is generated once, not once per source file.
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jpclear/clearing/allocation.h"
+#include "jpclear/clearing/convex.h"
+#include "jpclear/clearing/order_book.h"
+#include "jpclear/generate.h"
+#include "jpclear/model/round.h"
+
+namespace jpclear::bench {
+
+/// True when environment variable `name` is exactly "1".
+bool env_is_one(const char* name);
+
+// --- rounds ------------------------------------------------------------------
+
+/// A generated round and its book. The book borrows the round's id strings,
+/// so both live together behind a unique_ptr and never move.
+struct Case {
+    Round round;
+    OrderBook book;
+    std::string json;  ///< the round as `jpclear.round/1`; filled on first need
+};
+
+/// The rounds of one size, taken in turn by every benchmark of that size.
+struct SizeSet {
+    std::vector<std::unique_ptr<Case>> cases;
+    std::int64_t orders = 0;  ///< bids + offers of each round (all equal)
+    bool ok = false;          ///< every round is valid and convex, and trades
+
+    /// Index of the round after `k`, wrapping around.
+    std::size_t next(std::size_t k) const { return k + 1 == cases.size() ? 0 : k + 1; }
+};
+
+/// Total orders n split about 10 bids to 1 offer, as in real procurement
+/// rounds where many buyers pool demand against a few suppliers. No blocks,
+/// no cap unless the caller changes the spec.
+GenerateSpec spec_for(std::int64_t n, std::uint64_t seed);
+
+/// The convex rounds of size n (bids + offers), generated on first use and
+/// kept for the whole run: generating 10^6 orders costs as much as thousands
+/// of clearings, and Google Benchmark calls each function several times.
+const SizeSet& size_set(std::int64_t n);
+
+/// The rounds of the benchmark's size (state.range(0)), or nullptr after
+/// marking the benchmark failed: a round that is invalid, not convex or does
+/// not trade would time an early return, not the clearing.
+const SizeSet* usable_set(benchmark::State& state);
+
+// --- clocks and counters -------------------------------------------------------
+
+/// CPU seconds used so far by this process. Google Benchmark times the loop
+/// in CPU time too, but keeps that figure to itself; reading the same kind of
+/// clock around the loop lets ns_per_order agree with its CPU column.
+double cpu_seconds();
+
+/// Sets items_per_second (orders) and ns_per_order (CPU time) on `state`.
+void report_per_order(benchmark::State& state, std::int64_t orders, double cpu_s);
+
+/// Seconds per call, by the wall clock and in CPU time.
+struct PerCall {
+    double wall = 0;
+    double cpu = 0;
+};
+
+/// Medians of the wall and CPU times, each taken on its own.
+PerCall median(const std::vector<PerCall>& v);
+
+/// Time per call of `fn(book)` over `calls` back-to-back calls, the rounds
+/// taken in turn from `*k`, so that clock resolution and call overhead vanish
+/// even at 10^3 orders.
+template <class Fn>
+PerCall time_per_call(const SizeSet& set, std::size_t& k, Fn&& fn, std::int64_t calls) {
+    const double cpu_start = cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    for (std::int64_t i = 0; i < calls; ++i) {
+        fn(set.cases[k]->book);
+        k = set.next(k);
+    }
+    const auto stop = std::chrono::steady_clock::now();
+    const double cpu_stop = cpu_seconds();
+    const double c = static_cast<double>(calls);
+    return {std::chrono::duration<double>(stop - start).count() / c, (cpu_stop - cpu_start) / c};
+}
+
+/// Calls per timed batch so that one batch lasts about `target` seconds.
+template <class Fn>
+std::int64_t calls_for(const SizeSet& set, std::size_t& k, Fn&& fn, double target) {
+    const double once = time_per_call(set, k, fn, 1).wall;
+    if (once <= 0) return 1000;
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(target / once)));
+}
+
+/// Repetitions of every interleaved comparison: an odd count, so the median
+/// is one measured batch, and enough that a burst of noise hitting one or two
+/// repetitions is dropped.
+inline constexpr int kRepetitions = 7;
+
+/// The core as a caller uses it: the Allocation it returns (two fill vectors)
+/// is made and freed each call, and counts.
+void clear_core(const OrderBook& book, ConvexWorkspace& ws);
+
+// --- exact welfare -------------------------------------------------------------
+
+/// sum P x - sum A y in tick-lots, exactly: every peer is checked against the
+/// core on this number, never on a floating-point objective.
+int128 welfare_of(const OrderBook& book, const std::vector<std::int64_t>& bid_fill,
+                  const std::vector<std::int64_t>& offer_fill);
+
+/// Decimal digits of an int128 (no standard stream prints one).
+std::string int128_string(int128 v);
+
+// --- heap use (bench_memory.cpp) -----------------------------------------------
+
+/// Starts counting heap bytes (glibc usable sizes) allocated and freed through
+/// operator new and delete, from zero.
+void heap_tracking_begin();
+
+/// Stops counting; returns the most bytes held at once since
+/// heap_tracking_begin(), above what was live then.
+std::int64_t heap_tracking_end();
+
+/// Whether the counting operator new is the one in use (checked by counting a
+/// known allocation), so a 0 from heap_tracking_end() can be trusted.
+bool heap_tracking_works();
+
+// --- sizes ---------------------------------------------------------------------
+
+/// 10^3 .. 10^6 orders, and 10^7 only with JPCLEAR_BENCH_HUGE=1: that round
+/// alone takes several GB and most of a minute to generate.
+void all_sizes(benchmark::internal::Benchmark* b);
+
+}  // namespace jpclear::bench
