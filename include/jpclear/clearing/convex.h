@@ -16,10 +16,13 @@
 // maximum over all prices is reached at an order's price. A prune-and-search
 // takes the median price of the orders still in play (std::nth_element),
 // evaluates D and S there, and drops every order on one side of it, folding
-// their lots into running totals; half the orders go each round. Two weighted
-// selections of the same kind then find the marginal bid price (where the
-// V*-th lot of demand sits) and the marginal ask price. Only orders exactly at
-// a marginal price are visited again, for the pro-rata split.
+// their lots into running totals; half the orders go each round. The search
+// ends at two neighbouring order prices, the last with S < D and the first
+// with S >= D; no order price lies between them, so the marginal bid price
+// (where the V*-th lot of demand sits) and the marginal ask price follow from
+// D and S there with at most one more pass per side. One pass per side then
+// fills every order better than its margin and gathers the marginal group
+// for the pro-rata split.
 //
 // Complexity. O(n) expected time, O(n log n) worst case (introselect), over
 // n = bids + offers; 16 bytes of scratch an order, reusable across calls
@@ -56,11 +59,22 @@ inline PricedIter median_of(PricedIter first, PricedIter last) {
     return mid;
 }
 
+/// What the crossing search finds: V*, and the two candidate prices around
+/// the crossing with D and S there. `above` is the smallest order price with
+/// S >= D (absent when supply never catches up), `below` the largest with
+/// S < D (absent when supply leads from the lowest price on).
+struct Crossing {
+    std::int64_t volume = 0;
+    bool has_above = false, has_below = false;
+    std::int64_t above = 0, demand_above = 0, supply_above = 0;
+    std::int64_t below = 0, demand_below = 0, supply_below = 0;
+};
+
 /// V* = max_p min(D(p), S(p)); `work` holds bids (lots > 0) and offers (lots < 0).
-inline std::int64_t crossing_volume(std::vector<PricedLots>& work) {
+inline Crossing find_crossing(std::vector<PricedLots>& work) {
     std::int64_t demand_fixed = 0;  // bids priced above every price still in play
     std::int64_t supply_fixed = 0;  // offers priced below every price still in play
-    std::int64_t best = 0;
+    Crossing c;
     auto first = work.begin(), last = work.end();
     while (first != last) {
         const std::int64_t p = median_of(first, last)->price;
@@ -72,49 +86,32 @@ inline std::int64_t crossing_volume(std::vector<PricedLots>& work) {
                 supply -= it->lots;
             }
         }
-        best = std::max(best, std::min(demand, supply));
         if (supply >= demand) {
             // Prices above p can only do worse; go below p. Bids at or above
             // p count in D of every lower price.
+            c.has_above = true;
+            c.above = p, c.demand_above = demand, c.supply_above = supply;
             auto kept = std::partition(first, last, [p](const PricedLots& e) { return e.price < p; });
             for (auto it = kept; it != last; ++it)
                 if (it->lots > 0) demand_fixed += it->lots;
             last = kept;
         } else {
             // Go above p. Offers at or below p count in S of every higher price.
+            c.has_below = true;
+            c.below = p, c.demand_below = demand, c.supply_below = supply;
             auto kept = std::partition(first, last, [p](const PricedLots& e) { return e.price <= p; });
             for (auto it = first; it != kept; ++it)
                 if (it->lots < 0) supply_fixed -= it->lots;
             first = kept;
         }
     }
-    return best;
+    // min(D, S) rises to the crossing and falls after it: its maximum is at
+    // one of the two prices next to it (D at `above`, S at `below`).
+    c.volume = std::max(c.has_above ? c.demand_above : 0, c.has_below ? c.supply_below : 0);
+    return c;
 }
 
-/// The smallest key K with (lots of keys <= K) >= volume, and the lots of keys
-/// < K. Requires 0 < volume <= total lots in `work`.
-inline std::pair<std::int64_t, std::int64_t> marginal_key(std::vector<PricedLots>& work, std::int64_t volume) {
-    std::int64_t before = 0;  // lots of keys below every key still in play
-    auto first = work.begin(), last = work.end();
-    for (;;) {
-        const std::int64_t k = median_of(first, last)->price;
-        std::int64_t below = 0, at = 0;
-        for (auto it = first; it != last; ++it) {
-            if (it->price < k)
-                below += it->lots;
-            else if (it->price == k)
-                at += it->lots;
-        }
-        if (before + below >= volume) {
-            last = std::partition(first, last, [k](const PricedLots& e) { return e.price < k; });
-        } else if (before + below + at >= volume) {
-            return {k, before + below};
-        } else {
-            before += below + at;
-            first = std::partition(first, last, [k](const PricedLots& e) { return e.price <= k; });
-        }
-    }
-}
+inline std::int64_t crossing_volume(std::vector<PricedLots>& work) { return find_crossing(work).volume; }
 
 }  // namespace detail
 
@@ -125,25 +122,27 @@ struct ConvexWorkspace {
     std::vector<detail::Remainder> remainders;
 };
 
-/// One side's fills: everything strictly better than the marginal price in
-/// full, the marginal group pro rata. `sign` = -1 for bids (higher is better).
-inline void fill_side(const std::vector<std::int64_t>& price, const std::vector<std::int64_t>& lots,
-                      const std::vector<std::string_view>& ids, std::int64_t volume, int sign,
-                      std::vector<std::int64_t>& fill, ConvexWorkspace& ws) {
+/// Fills one side given its marginal price (`sign` = -1 for bids: higher is
+/// better): every order strictly better in full, the group at the marginal
+/// price shares `volume - lots strictly better` pro rata. One pass, plus the
+/// group.
+inline void fill_at_margin(const std::vector<std::int64_t>& price, const std::vector<std::int64_t>& lots,
+                           const std::vector<std::string_view>& ids, std::int64_t volume, std::int64_t marginal,
+                           int sign, std::vector<std::int64_t>& fill, ConvexWorkspace& ws) {
     const std::size_t n = price.size();
     fill.assign(n, 0);
     if (volume == 0) return;
-    ws.priced.clear();
-    ws.priced.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) ws.priced.push_back({sign * price[i], lots[i]});
-    auto [key, in_full] = detail::marginal_key(ws.priced, volume);
+    const std::int64_t key = sign * marginal;
+    std::int64_t in_full = 0;
     ws.group.clear();
     for (std::size_t i = 0; i < n; ++i) {
-        std::int64_t k = sign * price[i];
-        if (k < key)
+        const std::int64_t k = sign * price[i];
+        if (k < key) {
             fill[i] = lots[i];
-        else if (k == key)
+            in_full += lots[i];
+        } else if (k == key) {
             ws.group.push_back(static_cast<std::uint32_t>(i));
+        }
     }
     detail::share_pro_rata(ws.group, lots.data(), ids, volume - in_full, fill.data(), ws.remainders);
 }
@@ -156,10 +155,33 @@ inline Allocation clear_convex(const OrderBook& book, ConvexWorkspace& ws) {
     for (std::size_t i = 0; i < book.bid_count(); ++i) ws.priced.push_back({book.bid_price[i], book.bid_lots[i]});
     for (std::size_t i = 0; i < book.offer_count(); ++i)
         ws.priced.push_back({book.offer_price[i], -book.offer_lots[i]});
+    const detail::Crossing c = detail::find_crossing(ws.priced);
     Allocation a;
-    a.volume = detail::crossing_volume(ws.priced);
-    fill_side(book.bid_price, book.bid_lots, book.bid_id, a.volume, -1, a.bid_fill, ws);
-    fill_side(book.offer_price, book.offer_lots, book.offer_id, a.volume, +1, a.offer_fill, ws);
+    a.volume = c.volume;
+    if (a.volume == 0) {
+        a.bid_fill.assign(book.bid_count(), 0);
+        a.offer_fill.assign(book.offer_count(), 0);
+        return a;
+    }
+    // No order price lies strictly between `below` and `above`, so the V*-th
+    // lot of demand is either at `below` (when D(above) < V*) or in the
+    // lowest bid group at or above `above`; likewise for supply.
+    const std::int64_t demand_above = c.has_above ? c.demand_above : 0;
+    std::int64_t bid_margin = c.below;
+    if (demand_above == c.volume) {
+        bid_margin = INT64_MAX;
+        for (std::size_t i = 0; i < book.bid_count(); ++i)
+            if (book.bid_price[i] >= c.above && book.bid_price[i] < bid_margin) bid_margin = book.bid_price[i];
+    }
+    const std::int64_t supply_below = c.has_below ? c.supply_below : 0;
+    std::int64_t ask_margin = c.above;
+    if (supply_below == c.volume) {
+        ask_margin = INT64_MIN;
+        for (std::size_t i = 0; i < book.offer_count(); ++i)
+            if (book.offer_price[i] <= c.below && book.offer_price[i] > ask_margin) ask_margin = book.offer_price[i];
+    }
+    fill_at_margin(book.bid_price, book.bid_lots, book.bid_id, a.volume, bid_margin, -1, a.bid_fill, ws);
+    fill_at_margin(book.offer_price, book.offer_lots, book.offer_id, a.volume, ask_margin, +1, a.offer_fill, ws);
     return a;
 }
 
