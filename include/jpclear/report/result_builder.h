@@ -39,6 +39,7 @@ public:
         r.currency = round_.currency;
         r.price_digits = digits_;
         r.optimality = optimality;
+        optimality_ = optimality;
         if (optimality == Optimality::limit && bound_tick_lots) r.bound = money(*bound_tick_lots);
         r.cleared_lots = Lots{a_.volume};
         r.cleared_tonnes = Decimal::integer(a_.volume) * book_.lot_tonnes;
@@ -104,6 +105,9 @@ private:
     const char* reference_name() const { return uniform() ? "the clearing price" : "the marginal price"; }
 
     std::string no_trade_reason(bool is_bid) const {
+        if (optimality_ == Optimality::limit)
+            return "nothing traded: the search for blocks and caps stopped at its limit before it found a trade "
+                   "(raise --node-limit / --time-limit-ms)";
         if (is_bid && book_.offer_count() == 0) return "no eligible offer in the round; nothing traded";
         if (!is_bid && book_.bid_count() == 0) return "no bid in the round; nothing traded";
         if (is_bid) {
@@ -130,7 +134,8 @@ private:
 
     std::string block_text(std::int64_t min_lots, std::int64_t lots) const {
         std::string what = min_lots == lots ? "all-or-none order of " + std::to_string(lots) + " lots"
-                                            : "minimum of " + std::to_string(min_lots) + " lots";
+                                            : "minimum of " + std::to_string(min_lots) +
+                                                  (min_lots == 1 ? " lot" : " lots");
         return "block not placed: its " + what +
                " did not fit any welfare-maximal allocation that one uniform price supports "
                "(a block may be rejected even when the price suits it)";
@@ -268,6 +273,7 @@ private:
     const OrderBook& book_;
     const Allocation& a_;
     int digits_;
+    Optimality optimality_ = Optimality::proven;
     PriceInterval interval_{0, 0};
     std::int64_t buyer_pays_ = 0;       // ticks per tonne
     std::int64_t bid_reference_ = 0;    // ticks
