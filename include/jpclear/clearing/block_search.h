@@ -437,7 +437,16 @@ private:
         ++nodes_;
         const std::optional<int128> open_value = open_value_bound(i, s);
         if (!open_value) return true;  // demand and supply can no longer meet
-        const std::int64_t volume_bound = std::min(s.demand_max, s.supply_max);
+        std::int64_t volume_bound = std::min(s.demand_max, s.supply_max);
+        if (capped()) {
+            // Under a cap, check the decided blocks (open ones relaxed) against
+            // the caps exactly as a leaf would: it prunes whole subtrees that
+            // no choice of the open blocks can make feasible.
+            const std::optional<VolumePlan> plan =
+                largest_volume(ranges_with_open(i), std::max<std::int64_t>(1, s.demand_min), s.demand_max);
+            if (!plan) return true;
+            volume_bound = std::min(volume_bound, plan->volume);
+        }
         if (cannot_improve(base_value_ + value_in + *open_value, volume_bound)) return true;
         if (i == pp_.items.size()) {
             // The first incumbent (divisible orders alone) yields to a search
@@ -538,6 +547,29 @@ private:
                 c.hi += it.lots;
                 c.strict_min += it.min;
                 c.full_value += it.value;
+            }
+        }
+        return r;
+    }
+
+    // Per-origin supply ranges with items before `i` decided and the rest open
+    // (an open offer block may sell anything from 0 to its lots).
+    std::vector<OriginRange> ranges_with_open(std::size_t i) const {
+        std::vector<OriginRange> r(pp_.origins.size());
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            const OriginAtPrice& o = pp_.origins[c];
+            r[c] = {o.below_lots, o.below_lots + o.at_lots, 0, 0, 0};
+        }
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            if (it.bid) continue;
+            OriginRange& c = r[it.origin];
+            if (k >= i) {
+                c.hi += it.lots;
+            } else if (in_[k]) {
+                c.lo += it.at_price ? it.min : it.lots;
+                c.hi += it.lots;
+                (it.at_price ? c.at_min : c.strict_min) += it.min;
             }
         }
         return r;
