@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "round_builders.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -28,6 +30,10 @@
 
 namespace {
 
+using jpclear::test::bid;
+using jpclear::test::case_round;
+using jpclear::test::offer;
+
 using jpclear::Allocation;
 using jpclear::dec;
 using jpclear::Decimal;
@@ -48,42 +54,6 @@ using I64 = std::vector<std::int64_t>;
 }
 
 // ---------------------------------------------------------------- rounds
-
-jpclear::Bid bid(const char* id, const char* bloc, std::int64_t lots, const char* limit,
-                 const char* currency = nullptr) {
-    jpclear::Bid b;
-    b.id = id;
-    b.buyer = std::string("buyer ") + id;
-    b.bloc = bloc;
-    b.lots = lots;
-    b.limit = dec(limit);
-    if (currency) b.currency = currency;
-    return b;
-}
-
-jpclear::Offer offer(const char* id, const char* origin, std::int64_t lots, const char* ask, bool certified = false,
-                     const char* currency = nullptr) {
-    jpclear::Offer o;
-    o.id = id;
-    o.supplier = std::string("supplier ") + id;
-    o.origin = origin;
-    o.lots = lots;
-    o.ask = dec(ask);
-    o.certified = certified;
-    if (currency) o.currency = currency;
-    return o;
-}
-
-// The settings every conformance case shares.
-Round case_round(const char* name) {
-    Round r;
-    r.id = name;
-    r.currency = "EUR";
-    r.material.code = "LI2CO3";
-    r.material.lot_tonnes = dec("20");
-    r.fx["JPY"] = dec("0.0061");
-    return r;
-}
 
 // ---------------------------------------------------------------- hand-made books
 

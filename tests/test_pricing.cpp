@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "round_builders.h"
+
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -23,6 +25,10 @@
 #include "jpclear/report/result_builder.h"
 
 namespace {
+
+using jpclear::test::bid;
+using jpclear::test::case_round;
+using jpclear::test::offer;
 
 using jpclear::Allocation;
 using jpclear::dec;
@@ -279,40 +285,6 @@ TEST(PooledMeanPrice, HugeCostIn128Bits) {
 
 // ================================================================= result totals
 
-jpclear::Bid pbid(const char* id, const char* bloc, std::int64_t lots, const char* limit,
-                  const char* currency = nullptr) {
-    jpclear::Bid b;
-    b.id = id;
-    b.buyer = std::string("buyer ") + id;
-    b.bloc = bloc;
-    b.lots = lots;
-    b.limit = dec(limit);
-    if (currency) b.currency = currency;
-    return b;
-}
-
-jpclear::Offer poffer(const char* id, const char* origin, std::int64_t lots, const char* ask,
-                      const char* currency = nullptr) {
-    jpclear::Offer o;
-    o.id = id;
-    o.supplier = std::string("supplier ") + id;
-    o.origin = origin;
-    o.lots = lots;
-    o.ask = dec(ask);
-    if (currency) o.currency = currency;
-    return o;
-}
-
-Round pricing_round(const char* name) {
-    Round r;
-    r.id = name;
-    r.currency = "EUR";
-    r.material.code = "LI2CO3";
-    r.material.lot_tonnes = dec("20");
-    r.fx["JPY"] = dec("0.0061");
-    return r;
-}
-
 jpclear::Result cleared(const Round& r) {
     auto out = jpclear::clear(r);
     for (const auto& p : out.problems) ADD_FAILURE() << p.to_string();
@@ -347,9 +319,9 @@ void expect_totals_add_up(const Round& r, const jpclear::Result& res) {
 }
 
 TEST(ResultTotals, UniformSurplusesSplitWelfare) {
-    Round r = pricing_round("uniform-split");
-    r.bids = {pbid("b", "EU", 3, "200")};
-    r.offers = {poffer("o1", "AU", 1, "100.00"), poffer("o2", "CL", 1, "100.01"), poffer("o3", "CL", 1, "100.01")};
+    Round r = case_round("uniform-split");
+    r.bids = {bid("b", "EU", 3, "200")};
+    r.offers = {offer("o1", "AU", 1, "100.00"), offer("o2", "CL", 1, "100.01"), offer("o3", "CL", 1, "100.01")};
     auto res = cleared(r);
     EXPECT_TRUE(same_value(res.price_low, "100.01"));
     EXPECT_TRUE(same_value(res.price_high, "200"));
@@ -364,10 +336,10 @@ TEST(ResultTotals, UniformSurplusesSplitWelfare) {
 }
 
 TEST(ResultTotals, PayAsBidResidualFromRoundingUp) {
-    Round r = pricing_round("pab-residual");
+    Round r = case_round("pab-residual");
     r.rules.pricing = jpclear::PricingRule::pay_as_bid;
-    r.bids = {pbid("b", "EU", 3, "200")};
-    r.offers = {poffer("o1", "AU", 1, "100.00"), poffer("o2", "CL", 1, "100.01"), poffer("o3", "CL", 1, "100.01")};
+    r.bids = {bid("b", "EU", 3, "200")};
+    r.offers = {offer("o1", "AU", 1, "100.00"), offer("o2", "CL", 1, "100.01"), offer("o3", "CL", 1, "100.01")};
     auto res = cleared(r);
     // Mean ask 100.00666..., rounded up to 100.01: 0.01 * 20 t collected.
     EXPECT_TRUE(same_value(res.clearing_price, "100.01"));
@@ -390,10 +362,10 @@ TEST(ResultTotals, PayAsBidResidualFromRoundingUp) {
 }
 
 TEST(ResultTotals, PayAsBidReasonsUseTheMarginalPrice) {
-    Round r = pricing_round("pab-reasons");
+    Round r = case_round("pab-reasons");
     r.rules.pricing = jpclear::PricingRule::pay_as_bid;
-    r.bids = {pbid("b1", "EU", 4, "150"), pbid("low", "JP", 2, "110")};
-    r.offers = {poffer("o1", "AU", 2, "100"), poffer("o2", "AU", 2, "120"), poffer("o3", "CL", 3, "130")};
+    r.bids = {bid("b1", "EU", 4, "150"), bid("low", "JP", 2, "110")};
+    r.offers = {offer("o1", "AU", 2, "100"), offer("o2", "AU", 2, "120"), offer("o3", "CL", 3, "130")};
     auto res = cleared(r);
     // V = 4 at [120, 130]: low (110) is below lo, o3 (130) is not above hi.
     EXPECT_EQ(res.cleared_lots.count, 4);
@@ -414,9 +386,9 @@ TEST(ResultTotals, PayAsBidReasonsUseTheMarginalPrice) {
 }
 
 TEST(ResultTotals, UniformReasonTexts) {
-    Round r = pricing_round("uniform-reasons");
-    r.bids = {pbid("eu-a", "EU", 10, "15000"), pbid("eu-b", "EU", 10, "14000")};
-    r.offers = {poffer("au-1", "AU", 15, "13000"), poffer("cl-1", "CL", 10, "14500")};
+    Round r = case_round("uniform-reasons");
+    r.bids = {bid("eu-a", "EU", 10, "15000"), bid("eu-b", "EU", 10, "14000")};
+    r.offers = {offer("au-1", "AU", 15, "13000"), offer("cl-1", "CL", 10, "14500")};
     auto res = cleared(r);
     EXPECT_EQ(res.bids[1].reason,
               "rationed at the margin: its price 14000.00 EUR/t equals the clearing price, and the bids at that "
@@ -429,10 +401,10 @@ TEST(ResultTotals, NotReachedAtTheClearingPrice) {
     // Interval [120, 130]. With k = 0 the price is 120, the bid at 120 got
     // nothing because the bid at 150 took all four lots; with k = 1 the price
     // is 130 and the offer at 130 sold nothing because the one at 100 sufficed.
-    Round r = pricing_round("not-reached");
+    Round r = case_round("not-reached");
     r.rules.k = dec("0");
-    r.bids = {pbid("b1", "EU", 4, "150"), pbid("b2", "EU", 2, "120")};
-    r.offers = {poffer("o1", "AU", 4, "100"), poffer("o2", "AU", 3, "130")};
+    r.bids = {bid("b1", "EU", 4, "150"), bid("b2", "EU", 2, "120")};
+    r.offers = {offer("o1", "AU", 4, "100"), offer("o2", "AU", 3, "130")};
     auto res = cleared(r);
     EXPECT_TRUE(same_value(res.price_low, "120"));
     EXPECT_TRUE(same_value(res.price_high, "130"));
@@ -451,12 +423,12 @@ TEST(ResultTotals, NotReachedAtTheClearingPrice) {
 }
 
 TEST(ResultTotals, BlocCostsPerBloc) {
-    Round r = pricing_round("blocs");
-    r.bids = {pbid("eu-a", "EU", 8, "14800.00"), pbid("jp-a", "JP", 6, "2400000", "JPY"),
-              pbid("jp-b", "JP", 4, "2300001", "JPY"), pbid("eu-b", "EU", 5, "14050.50"),
-              pbid("kr-a", "KR", 3, "10000")};
-    r.offers = {poffer("au-1", "AU", 10, "13950.00"), poffer("cl-1", "CL", 6, "14010.25"),
-                poffer("ar-1", "AR", 8, "14400")};
+    Round r = case_round("blocs");
+    r.bids = {bid("eu-a", "EU", 8, "14800.00"), bid("jp-a", "JP", 6, "2400000", "JPY"),
+              bid("jp-b", "JP", 4, "2300001", "JPY"), bid("eu-b", "EU", 5, "14050.50"),
+              bid("kr-a", "KR", 3, "10000")};
+    r.offers = {offer("au-1", "AU", 10, "13950.00"), offer("cl-1", "CL", 6, "14010.25"),
+                offer("ar-1", "AR", 8, "14400")};
     auto res = cleared(r);
     ASSERT_TRUE(same_value(res.clearing_price, "14050.50"));
     ASSERT_EQ(res.blocs.size(), 3u);
@@ -473,9 +445,9 @@ TEST(ResultTotals, BlocCostsPerBloc) {
 }
 
 TEST(ResultTotals, OriginSharesWithSixDecimals) {
-    Round r = pricing_round("shares");
-    r.bids = {pbid("b", "EU", 3, "200")};
-    r.offers = {poffer("o1", "AU", 1, "100"), poffer("o2", "CL", 1, "100"), poffer("o3", "CL", 1, "100")};
+    Round r = case_round("shares");
+    r.bids = {bid("b", "EU", 3, "200")};
+    r.offers = {offer("o1", "AU", 1, "100"), offer("o2", "CL", 1, "100"), offer("o3", "CL", 1, "100")};
     auto res = cleared(r);
     EXPECT_EQ(res.origins.at("AU").share.to_string(6), "0.333333");
     EXPECT_EQ(res.origins.at("CL").share.to_string(6), "0.666667");
@@ -485,9 +457,9 @@ TEST(ResultTotals, OriginSharesWithSixDecimals) {
 
 TEST(ResultTotals, OriginShareExactHalfRoundsUp) {
     // 1 / 128 = 0.0078125 and 127 / 128 = 0.9921875.
-    Round r = pricing_round("shares-half");
-    r.bids = {pbid("b", "EU", 128, "200")};
-    r.offers = {poffer("o1", "AU", 1, "100"), poffer("o2", "CL", 127, "100"), poffer("o3", "ZA", 5, "300")};
+    Round r = case_round("shares-half");
+    r.bids = {bid("b", "EU", 128, "200")};
+    r.offers = {offer("o1", "AU", 1, "100"), offer("o2", "CL", 127, "100"), offer("o3", "ZA", 5, "300")};
     auto res = cleared(r);
     EXPECT_EQ(res.cleared_lots.count, 128);
     EXPECT_EQ(res.origins.at("AU").share.to_string(6), "0.007813");
@@ -497,10 +469,10 @@ TEST(ResultTotals, OriginShareExactHalfRoundsUp) {
 }
 
 TEST(ResultTotals, KWithManyDigitsEndToEnd) {
-    Round r = pricing_round("k-digits");
+    Round r = case_round("k-digits");
     r.rules.k = dec("0.3333333333");
-    r.bids = {pbid("eu-a", "EU", 10, "15000")};
-    r.offers = {poffer("au-1", "AU", 10, "13000")};
+    r.bids = {bid("eu-a", "EU", 10, "15000")};
+    r.offers = {offer("au-1", "AU", 10, "13000")};
     auto res = cleared(r);
     // 200000 ticks * 0.3333333333 = 66666.66666 -> 66667 ticks.
     EXPECT_TRUE(same_value(res.clearing_price, "13666.67"));
@@ -512,12 +484,12 @@ TEST(ResultTotals, KWithManyDigitsEndToEnd) {
 TEST(ResultTotals, BuildResultWithBlocksAndCapByHand) {
     // clear() does not place blocks or caps yet; build_result() reports a
     // hand-made allocation of such a round.
-    Round r = pricing_round("hand");
+    Round r = case_round("hand");
     r.rules.max_origin_share = dec("0.6");
-    r.bids = {pbid("b1", "EU", 10, "200"), pbid("aon", "JP", 5, "180")};
+    r.bids = {bid("b1", "EU", 10, "200"), bid("aon", "JP", 5, "180")};
     r.bids[1].min_lots = 5;
-    r.offers = {poffer("au-1", "AU", 8, "100"), poffer("au-2", "AU", 5, "105"), poffer("cl-1", "CL", 10, "150"),
-                poffer("ar-1", "AR", 6, "90")};
+    r.offers = {offer("au-1", "AU", 8, "100"), offer("au-2", "AU", 5, "105"), offer("cl-1", "CL", 10, "150"),
+                offer("ar-1", "AR", 6, "90")};
     r.offers[3].min_lots = 6;
     auto prep = jpclear::prepare(r);
     ASSERT_TRUE(prep.problems.empty());
@@ -551,18 +523,18 @@ TEST(ResultTotals, BuildResultWithBlocksAndCapByHand) {
 }
 
 TEST(ResultTotals, BuildResultRefusesAnUnsupportedAllocation) {
-    Round r = pricing_round("bad");
-    r.bids = {pbid("b", "EU", 1, "100")};
-    r.offers = {poffer("o", "AU", 1, "120")};
+    Round r = case_round("bad");
+    r.bids = {bid("b", "EU", 1, "100")};
+    r.offers = {offer("o", "AU", 1, "120")};
     auto prep = jpclear::prepare(r);
     ASSERT_TRUE(prep.problems.empty());
     EXPECT_THROW(jpclear::build_result(r, prep.book, alloc({1}, {1})), std::logic_error);
 }
 
 TEST(ResultTotals, LimitOptimalityCarriesTheBound) {
-    Round r = pricing_round("bound");
-    r.bids = {pbid("b", "EU", 1, "200")};
-    r.offers = {poffer("o", "AU", 1, "100")};
+    Round r = case_round("bound");
+    r.bids = {bid("b", "EU", 1, "200")};
+    r.offers = {offer("o", "AU", 1, "100")};
     auto prep = jpclear::prepare(r);
     jpclear::Result res =
         jpclear::build_result(r, prep.book, alloc({1}, {1}), jpclear::Optimality::limit, jpclear::int128{12345});
@@ -579,7 +551,7 @@ TEST(ResultTotals, TotalsAddUpOnRandomRounds) {
     const char* blocs[] = {"EU", "JP", "KR"};
     const char* origins[] = {"AU", "CL", "AR", "ZA"};
     for (int t = 0; t < 300; ++t) {
-        Round r = pricing_round("random");
+        Round r = case_round("random");
         r.rules.pricing = t % 2 ? jpclear::PricingRule::pay_as_bid : jpclear::PricingRule::uniform;
         r.rules.k = dec(ks[t % 6]);
         r.rules.tick = dec(t % 3 == 0 ? "0.01" : (t % 3 == 1 ? "0.05" : "5"));
@@ -590,14 +562,14 @@ TEST(ResultTotals, TotalsAddUpOnRandomRounds) {
             std::string price = std::to_string(12000 + rng() % 3000) + "." + std::to_string(10 + rng() % 90);
             bool yen = rng() % 3 == 0;
             if (yen) price = std::to_string(2000000 + rng() % 400000);
-            jpclear::Bid b = pbid("x", blocs[rng() % 3], 1 + static_cast<std::int64_t>(rng() % 9), "1");
+            jpclear::Bid b = bid("x", blocs[rng() % 3], 1 + static_cast<std::int64_t>(rng() % 9), "1");
             b.id = id;
             b.limit = dec(price);
             if (yen) b.currency = "JPY";
             r.bids.push_back(b);
         }
         for (int i = 0; i < no; ++i) {
-            jpclear::Offer o = poffer("x", origins[rng() % 4], 1 + static_cast<std::int64_t>(rng() % 9), "1");
+            jpclear::Offer o = offer("x", origins[rng() % 4], 1 + static_cast<std::int64_t>(rng() % 9), "1");
             o.id = "o" + std::to_string(i);
             o.ask = dec(std::to_string(11000 + rng() % 3000) + "." + std::to_string(rng() % 10));
             r.offers.push_back(o);

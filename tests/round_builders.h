@@ -1,0 +1,48 @@
+#pragma once
+// Round builders shared by the clearing and pricing tests (one binary).
+
+#include <cstdint>
+#include <string>
+
+#include "jpclear/model/decimal.h"
+#include "jpclear/model/round.h"
+
+namespace jpclear::test {
+
+inline jpclear::Bid bid(const char* id, const char* bloc, std::int64_t lots, const char* limit,
+                        const char* currency = nullptr) {
+    jpclear::Bid b;
+    b.id = id;
+    b.buyer = std::string("buyer ") + id;
+    b.bloc = bloc;
+    b.lots = lots;
+    b.limit = jpclear::dec(limit);
+    if (currency) b.currency = currency;
+    return b;
+}
+
+inline jpclear::Offer offer(const char* id, const char* origin, std::int64_t lots, const char* ask,
+                            bool certified = false, const char* currency = nullptr) {
+    jpclear::Offer o;
+    o.id = id;
+    o.supplier = std::string("supplier ") + id;
+    o.origin = origin;
+    o.lots = lots;
+    o.ask = jpclear::dec(ask);
+    o.certified = certified;
+    if (currency) o.currency = currency;
+    return o;
+}
+
+// The settings every conformance case shares.
+inline jpclear::Round case_round(const char* name) {
+    jpclear::Round r;
+    r.id = name;
+    r.currency = "EUR";
+    r.material.code = "LI2CO3";
+    r.material.lot_tonnes = jpclear::dec("20");
+    r.fx["JPY"] = jpclear::dec("0.0061");
+    return r;
+}
+
+}  // namespace jpclear::test
