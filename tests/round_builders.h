@@ -1,7 +1,10 @@
 #pragma once
-// Round builders shared by the clearing and pricing tests (one binary).
+// Round builders and Decimal matchers shared by the clearing and pricing tests.
+
+#include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "jpclear/model/decimal.h"
@@ -43,6 +46,16 @@ inline jpclear::Round case_round(const char* name) {
     r.material.lot_tonnes = jpclear::dec("20");
     r.fx["JPY"] = jpclear::dec("0.0061");
     return r;
+}
+
+// Value equality of a Decimal with a literal, with both shown on failure.
+inline ::testing::AssertionResult same(const jpclear::Decimal& got, const char* want) {
+    if (got == jpclear::dec(want)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "got " << got.to_string() << ", want " << want;
+}
+inline ::testing::AssertionResult same(const std::optional<jpclear::Decimal>& got, const char* want) {
+    if (!got) return ::testing::AssertionFailure() << "got nothing, want " << want;
+    return same(*got, want);
 }
 
 }  // namespace jpclear::test

@@ -43,15 +43,7 @@ using jpclear::ReasonCode;
 using jpclear::Round;
 using I64 = std::vector<std::int64_t>;
 
-// Value equality of a Decimal with a literal, with both shown on failure.
-::testing::AssertionResult same(const Decimal& got, const char* want) {
-    if (got == dec(want)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "got " << got.to_string() << ", want " << want;
-}
-::testing::AssertionResult same(const std::optional<Decimal>& got, const char* want) {
-    if (!got) return ::testing::AssertionFailure() << "got nothing, want " << want;
-    return same(*got, want);
-}
+using jpclear::test::same;
 
 // ---------------------------------------------------------------- rounds
 

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "splitmix.h"
+
 #include <cstdint>
 #include <optional>
 #include <map>
@@ -38,32 +40,7 @@ using jpclear::oracle::solve_with_cbc;
 constexpr std::uint64_t kSeed = 0x6f72'6163'6c65'2031ULL;  // fixed: failures must reproduce
 constexpr std::int64_t kTimeLimitMs = 20'000;              // per CBC run; these MIPs take milliseconds
 
-// ---------------------------------------------------------------- PRNG
-
-// splitmix64: small, well mixed, the same on every platform.
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed) : state_(seed) {}
-
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9e37'79b9'7f4a'7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58'476d'1ce4'e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d0'49bb'1331'11ebULL;
-        return z ^ (z >> 31);
-    }
-    /// Uniform in [lo, hi]; the modulo bias is irrelevant at these spans.
-    std::int64_t range(std::int64_t lo, std::int64_t hi) {
-        return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-    }
-    bool percent(int p) { return range(0, 99) < p; }
-    template <class T>
-    const T& pick(const std::vector<T>& v) {
-        return v[static_cast<std::size_t>(range(0, static_cast<std::int64_t>(v.size()) - 1))];
-    }
-
-private:
-    std::uint64_t state_;
-};
+using jpclear::test::Rng;
 
 // ---------------------------------------------------------------- rounds
 

@@ -38,14 +38,7 @@ using jpclear::PriceInterval;
 using jpclear::ReasonCode;
 using jpclear::Round;
 
-::testing::AssertionResult same_value(const Decimal& got, const char* want) {
-    if (got == dec(want)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "got " << got.to_string() << ", want " << want;
-}
-::testing::AssertionResult same_value(const std::optional<Decimal>& got, const char* want) {
-    if (!got) return ::testing::AssertionFailure() << "got nothing, want " << want;
-    return same_value(*got, want);
-}
+using jpclear::test::same;
 
 ::testing::AssertionResult interval_is(const std::optional<PriceInterval>& got, std::int64_t lo, std::int64_t hi) {
     if (!got) return ::testing::AssertionFailure() << "no interval, want [" << lo << ", " << hi << "]";
@@ -323,15 +316,15 @@ TEST(ResultTotals, UniformSurplusesSplitWelfare) {
     r.bids = {bid("b", "EU", 3, "200")};
     r.offers = {offer("o1", "AU", 1, "100.00"), offer("o2", "CL", 1, "100.01"), offer("o3", "CL", 1, "100.01")};
     auto res = cleared(r);
-    EXPECT_TRUE(same_value(res.price_low, "100.01"));
-    EXPECT_TRUE(same_value(res.price_high, "200"));
+    EXPECT_TRUE(same(res.price_low, "100.01"));
+    EXPECT_TRUE(same(res.price_high, "200"));
     // 100.01 + 0.5 * 9999 ticks = 4999.5 -> 4999 ticks: 149.99 + 0.01 = 150.00.
-    EXPECT_TRUE(same_value(res.clearing_price, "150.00"));
-    EXPECT_TRUE(same_value(res.welfare, "5999.6"));  // (600 - 300.02) * 20
-    EXPECT_TRUE(same_value(res.buyer_surplus, "3000"));
-    EXPECT_TRUE(same_value(res.supplier_surplus, "2999.6"));
-    EXPECT_TRUE(same_value(res.rounding_residual, "0"));
-    EXPECT_TRUE(same_value(res.blocs.at("EU").cost, "9000"));
+    EXPECT_TRUE(same(res.clearing_price, "150.00"));
+    EXPECT_TRUE(same(res.welfare, "5999.6"));  // (600 - 300.02) * 20
+    EXPECT_TRUE(same(res.buyer_surplus, "3000"));
+    EXPECT_TRUE(same(res.supplier_surplus, "2999.6"));
+    EXPECT_TRUE(same(res.rounding_residual, "0"));
+    EXPECT_TRUE(same(res.blocs.at("EU").cost, "9000"));
     expect_totals_add_up(r, res);
 }
 
@@ -342,22 +335,22 @@ TEST(ResultTotals, PayAsBidResidualFromRoundingUp) {
     r.offers = {offer("o1", "AU", 1, "100.00"), offer("o2", "CL", 1, "100.01"), offer("o3", "CL", 1, "100.01")};
     auto res = cleared(r);
     // Mean ask 100.00666..., rounded up to 100.01: 0.01 * 20 t collected.
-    EXPECT_TRUE(same_value(res.clearing_price, "100.01"));
-    EXPECT_TRUE(same_value(res.price_low, "100.01"));
-    EXPECT_TRUE(same_value(res.price_high, "200"));
-    EXPECT_TRUE(same_value(res.welfare, "5999.6"));
-    EXPECT_TRUE(same_value(res.rounding_residual, "0.2"));
-    EXPECT_TRUE(same_value(res.buyer_surplus, "5999.4"));
-    EXPECT_TRUE(same_value(res.supplier_surplus, "0"));
-    EXPECT_TRUE(same_value(res.blocs.at("EU").cost, "6000.6"));  // 3 * 100.01 * 20
+    EXPECT_TRUE(same(res.clearing_price, "100.01"));
+    EXPECT_TRUE(same(res.price_low, "100.01"));
+    EXPECT_TRUE(same(res.price_high, "200"));
+    EXPECT_TRUE(same(res.welfare, "5999.6"));
+    EXPECT_TRUE(same(res.rounding_residual, "0.2"));
+    EXPECT_TRUE(same(res.buyer_surplus, "5999.4"));
+    EXPECT_TRUE(same(res.supplier_surplus, "0"));
+    EXPECT_TRUE(same(res.blocs.at("EU").cost, "6000.6"));  // 3 * 100.01 * 20
     // Each supplier gets its own ask; each buyer the pooled price.
     ASSERT_EQ(res.offers.size(), 3u);
-    EXPECT_TRUE(same_value(res.offers[0].price, "100"));
-    EXPECT_TRUE(same_value(res.offers[1].price, "100.01"));
-    EXPECT_TRUE(same_value(res.bids[0].price, "100.01"));
+    EXPECT_TRUE(same(res.offers[0].price, "100"));
+    EXPECT_TRUE(same(res.offers[1].price, "100.01"));
+    EXPECT_TRUE(same(res.bids[0].price, "100.01"));
     ASSERT_EQ(res.awards.size(), 3u);
-    EXPECT_TRUE(same_value(res.awards[0].price, "100"));
-    EXPECT_TRUE(same_value(res.awards[1].price, "100.01"));
+    EXPECT_TRUE(same(res.awards[0].price, "100"));
+    EXPECT_TRUE(same(res.awards[1].price, "100.01"));
     expect_totals_add_up(r, res);
 }
 
@@ -369,9 +362,9 @@ TEST(ResultTotals, PayAsBidReasonsUseTheMarginalPrice) {
     auto res = cleared(r);
     // V = 4 at [120, 130]: low (110) is below lo, o3 (130) is not above hi.
     EXPECT_EQ(res.cleared_lots.count, 4);
-    EXPECT_TRUE(same_value(res.price_low, "120"));
-    EXPECT_TRUE(same_value(res.price_high, "130"));
-    EXPECT_TRUE(same_value(res.clearing_price, "110"));  // (2 * 100 + 2 * 120) / 4
+    EXPECT_TRUE(same(res.price_low, "120"));
+    EXPECT_TRUE(same(res.price_high, "130"));
+    EXPECT_TRUE(same(res.clearing_price, "110"));  // (2 * 100 + 2 * 120) / 4
     EXPECT_EQ(res.bids[1].reason_code, ReasonCode::price_outside);
     EXPECT_EQ(res.bids[1].reason,
               "limit 110.00 EUR/t (converted to the tick grid) is below the marginal price 120.00 EUR/t");
@@ -406,16 +399,16 @@ TEST(ResultTotals, NotReachedAtTheClearingPrice) {
     r.bids = {bid("b1", "EU", 4, "150"), bid("b2", "EU", 2, "120")};
     r.offers = {offer("o1", "AU", 4, "100"), offer("o2", "AU", 3, "130")};
     auto res = cleared(r);
-    EXPECT_TRUE(same_value(res.price_low, "120"));
-    EXPECT_TRUE(same_value(res.price_high, "130"));
-    EXPECT_TRUE(same_value(res.clearing_price, "120"));
+    EXPECT_TRUE(same(res.price_low, "120"));
+    EXPECT_TRUE(same(res.price_high, "130"));
+    EXPECT_TRUE(same(res.clearing_price, "120"));
     EXPECT_EQ(res.bids[1].reason,
               "not reached: its price 120.00 EUR/t equals the clearing price, but higher bids took all the lots "
               "offered at that price");
     EXPECT_EQ(res.offers[1].reason_code, ReasonCode::price_outside);
     r.rules.k = dec("1");
     res = cleared(r);
-    EXPECT_TRUE(same_value(res.clearing_price, "130"));
+    EXPECT_TRUE(same(res.clearing_price, "130"));
     EXPECT_EQ(res.bids[1].reason_code, ReasonCode::price_outside);
     EXPECT_EQ(res.offers[1].reason,
               "not reached: its price 130.00 EUR/t equals the clearing price, but cheaper offers covered all the "
@@ -430,17 +423,17 @@ TEST(ResultTotals, BlocCostsPerBloc) {
     r.offers = {offer("au-1", "AU", 10, "13950.00"), offer("cl-1", "CL", 6, "14010.25"),
                 offer("ar-1", "AR", 8, "14400")};
     auto res = cleared(r);
-    ASSERT_TRUE(same_value(res.clearing_price, "14050.50"));
+    ASSERT_TRUE(same(res.clearing_price, "14050.50"));
     ASSERT_EQ(res.blocs.size(), 3u);
     EXPECT_EQ(res.blocs.at("EU").bids, 2);
     EXPECT_EQ(res.blocs.at("EU").requested.count, 13);
     EXPECT_EQ(res.blocs.at("EU").filled.count, 10);
-    EXPECT_TRUE(same_value(res.blocs.at("EU").cost, "2810100"));
+    EXPECT_TRUE(same(res.blocs.at("EU").cost, "2810100"));
     EXPECT_EQ(res.blocs.at("JP").filled.count, 6);
-    EXPECT_TRUE(same_value(res.blocs.at("JP").cost, "1686060"));
+    EXPECT_TRUE(same(res.blocs.at("JP").cost, "1686060"));
     EXPECT_EQ(res.blocs.at("KR").bids, 1);
     EXPECT_EQ(res.blocs.at("KR").filled.count, 0);
-    EXPECT_TRUE(same_value(res.blocs.at("KR").cost, "0"));
+    EXPECT_TRUE(same(res.blocs.at("KR").cost, "0"));
     expect_totals_add_up(r, res);
 }
 
@@ -475,9 +468,9 @@ TEST(ResultTotals, KWithManyDigitsEndToEnd) {
     r.offers = {offer("au-1", "AU", 10, "13000")};
     auto res = cleared(r);
     // 200000 ticks * 0.3333333333 = 66666.66666 -> 66667 ticks.
-    EXPECT_TRUE(same_value(res.clearing_price, "13666.67"));
-    EXPECT_TRUE(same_value(res.buyer_surplus, "266666"));   // (15000 - 13666.67) * 200
-    EXPECT_TRUE(same_value(res.supplier_surplus, "133334"));
+    EXPECT_TRUE(same(res.clearing_price, "13666.67"));
+    EXPECT_TRUE(same(res.buyer_surplus, "266666"));   // (15000 - 13666.67) * 200
+    EXPECT_TRUE(same(res.supplier_surplus, "133334"));
     expect_totals_add_up(r, res);
 }
 
@@ -499,7 +492,7 @@ TEST(ResultTotals, BuildResultWithBlocksAndCapByHand) {
     auto iv = jpclear::price_interval(book, a);
     ASSERT_TRUE(interval_is(iv, 15000, 15000));
     jpclear::Result res = jpclear::build_result(r, book, a);
-    EXPECT_TRUE(same_value(res.clearing_price, "150"));
+    EXPECT_TRUE(same(res.clearing_price, "150"));
     EXPECT_EQ(res.bids[1].status, jpclear::FillStatus::rejected);
     EXPECT_EQ(res.bids[1].reason_code, ReasonCode::block_not_placed);
     EXPECT_NE(res.bids[1].reason.find("all-or-none order of 5 lots"), std::string::npos) << res.bids[1].reason;
@@ -518,7 +511,7 @@ TEST(ResultTotals, BuildResultWithBlocksAndCapByHand) {
     EXPECT_EQ(res.origins.at("CL").share.to_string(6), "0.400000");
     EXPECT_EQ(res.origins.at("AR").lots.count, 0);
     // Welfare: 20 t * (200 * 10 - 100 * 6 - 150 * 4) = 16000.
-    EXPECT_TRUE(same_value(res.welfare, "16000"));
+    EXPECT_TRUE(same(res.welfare, "16000"));
     expect_totals_add_up(r, res);
 }
 
@@ -540,7 +533,7 @@ TEST(ResultTotals, LimitOptimalityCarriesTheBound) {
         jpclear::build_result(r, prep.book, alloc({1}, {1}), jpclear::Optimality::limit, jpclear::int128{12345});
     EXPECT_EQ(res.optimality, jpclear::Optimality::limit);
     // 12345 tick-lots * 0.01 * 20 t.
-    EXPECT_TRUE(same_value(res.bound, "2469"));
+    EXPECT_TRUE(same(res.bound, "2469"));
     jpclear::Result proven = jpclear::build_result(r, prep.book, alloc({1}, {1}));
     EXPECT_FALSE(proven.bound.has_value());
 }
