@@ -95,6 +95,13 @@ TEST(DecimalParse, LeadingAndTrailingZeros) {
     // Leading zeros carry no significant digits, however many there are.
     EXPECT_EQ(parse_text(std::string(60, '0') + "1"), "1");
     EXPECT_EQ(parse_text("0." + std::string(30, '0') + "25"), "0." + std::string(30, '0') + "25");
+    // Nor do trailing fraction zeros, however many: they carry no value.
+    EXPECT_EQ(parse_text("100." + std::string(60, '0')), "100");
+    EXPECT_EQ(parse_text(nines38.substr(0, 37) + "." + std::string(40, '0')), nines38.substr(0, 37));
+    EXPECT_EQ(Decimal::parse("1.5" + std::string(50, '0') + "e2", true).value, dec("150"));
+    // Zeros between non-zero digits do count.
+    EXPECT_EQ(parse_text("0.1" + std::string(36, '0') + "1"), "0.1" + std::string(36, '0') + "1");
+    EXPECT_TRUE(rejected("0.1" + std::string(37, '0') + "1"));
 }
 
 TEST(DecimalParse, NormalisationMakesEqualValuesEqual) {

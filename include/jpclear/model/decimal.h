@@ -313,11 +313,25 @@ inline ParsedDecimal Decimal::parse(std::string_view text, bool allow_exponent) 
     }
     if (i < text.size() && text[i] == '.') {
         ++i;
+        // Fraction zeros count only once a non-zero digit follows them:
+        // "100.000...0" (any number of zeros) is 100, and the limits are on
+        // the digits that carry value.
+        std::size_t pending_zeros = 0;
+        auto push_fraction_digit = [&](char c) -> const char* {
+            if (scale >= max_scale) return "has too many fraction digits";
+            if (!push_digit(c)) return "has more than 38 significant digits";
+            ++scale;
+            return nullptr;
+        };
         for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
             any_frac = true;
-            if (scale >= max_scale) return out.fail("has too many fraction digits");
-            if (!push_digit(text[i])) return out.fail("has more than 38 significant digits");
-            ++scale;
+            if (text[i] == '0') {
+                ++pending_zeros;
+                continue;
+            }
+            for (; pending_zeros > 0; --pending_zeros)
+                if (const char* error = push_fraction_digit('0')) return out.fail(error);
+            if (const char* error = push_fraction_digit(text[i])) return out.fail(error);
         }
         if (!any_frac) return out.fail("is not a decimal");
     }
