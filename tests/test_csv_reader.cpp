@@ -209,6 +209,26 @@ TEST(CsvBids, OutOfRangeValuesAreLeftToValidation) {
     EXPECT_EQ(r.bids[1].limit.scale(), 11);
 }
 
+TEST(CsvBids, TextCellsMustBeUtf8) {
+    expect_single_bid_problem(bids_header + "b\xFF,B,EU,1,0,1,\n", "bids[0].id (bids.csv line 2)",
+                              "is not UTF-8 text (byte 0xFF at position 2 of the cell)");
+    // Overlong forms, surrogates and a sequence cut short are not UTF-8 either.
+    expect_single_bid_problem(bids_header + "b,\xC0\xAF,EU,1,0,1,\n", "bids[0].buyer (bids.csv line 2)",
+                              "is not UTF-8 text (byte 0xC0 at position 1 of the cell)");
+    expect_single_bid_problem(bids_header + "b,B,E\xED\xA0\x80,1,0,1,\n", "bids[0].bloc (bids.csv line 2)",
+                              "is not UTF-8 text (byte 0xED at position 2 of the cell)");
+    expect_single_bid_problem(bids_header + "b,B,EU,1,0,1,EU\xE6\x9D\n", "bids[0].currency (bids.csv line 2)",
+                              "is not UTF-8 text (byte 0xE6 at position 3 of the cell)");
+    OffersRead o = read_offers_csv(offers_header + "o,S\x80,AU,1,0,1,,true\n");
+    EXPECT_TRUE(same_problems(o.problems, only("offers[0].supplier (offers.csv line 2)",
+                                               "is not UTF-8 text (byte 0x80 at position 2 of the cell)")));
+    EXPECT_TRUE(o.offers.empty());
+    // Well-formed multi-byte text is kept as it is.
+    BidsRead r = read_bids_csv(bids_header + "\xE6\x9D\xB1\xF0\x9F\x98\x80,B,JP,1,0,1,\n");
+    ASSERT_TRUE(r.problems.empty()) << r.problems[0].to_string();
+    EXPECT_EQ(r.bids[0].id, "\xE6\x9D\xB1\xF0\x9F\x98\x80");
+}
+
 TEST(CsvBids, LotsMustBeWholeNumbers) {
     const std::string path = "bids[0].lots (bids.csv line 2)";
     for (const char* bad : {"5.0", "1e3", "+5", "-", "5 ", " 5", "five", "0x10"})

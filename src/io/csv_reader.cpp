@@ -21,6 +21,7 @@
 
 #include "jpclear/io.h"
 #include "jpclear/model/validate.h"
+#include "io/text.h"
 
 namespace jpclear {
 namespace {
@@ -42,15 +43,7 @@ std::size_t count_line_breaks(std::string_view s) {
     return n;
 }
 
-// Cell text as shown in messages: escaped, and cut short so that a runaway
-// cell (a quote never closed) does not flood the report.
-std::string shown(std::string_view cell) {
-    constexpr std::size_t max_shown = 60;
-    if (cell.size() <= max_shown) return detail::quoted(cell);
-    std::size_t cut = max_shown;
-    while (cut > 0 && (static_cast<unsigned char>(cell[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-    return detail::quoted(cell.substr(0, cut)) + "...";
-}
+using io_detail::shown;
 
 // One record's cells. Cells are kept as offsets, not views: a quoted cell with
 // doubled quotes is rebuilt in `scratch_`, which may move while it grows.
@@ -259,14 +252,28 @@ std::optional<std::string> parse_whole(std::string_view cell, std::int64_t& out)
     return std::nullopt;
 }
 
+// Text cells must be UTF-8, as JSON strings are: ids and names go into the
+// result document and into messages a person reads. The JSON reader gets
+// this check from the JSON syntax; here it is explicit.
+std::optional<std::string> store_text(std::string& field, std::string_view cell) {
+    if (const auto bad = io_detail::first_invalid_utf8(cell)) {
+        const auto byte = static_cast<unsigned char>(cell[*bad]);
+        constexpr const char* hex = "0123456789ABCDEF";
+        return "is not UTF-8 text (byte 0x" + std::string{hex[byte >> 4], hex[byte & 0xF]} + " at position " +
+               std::to_string(*bad + 1) + " of the cell)";
+    }
+    field.assign(cell);
+    return std::nullopt;
+}
+
 // Puts one non-empty cell into its field; the message when it cannot.
 template <class Order>
 std::optional<std::string> store(Order& order, Field field, std::string_view cell) {
     switch (field) {
-        case Field::id: order.id.assign(cell); return std::nullopt;
-        case Field::party: party(order).assign(cell); return std::nullopt;
-        case Field::group: group(order).assign(cell); return std::nullopt;
-        case Field::currency: order.currency.emplace(cell); return std::nullopt;
+        case Field::id: return store_text(order.id, cell);
+        case Field::party: return store_text(party(order), cell);
+        case Field::group: return store_text(group(order), cell);
+        case Field::currency: return store_text(order.currency.emplace(), cell);
         case Field::lots: return parse_whole(cell, order.lots);
         case Field::min_lots: return parse_whole(cell, order.min_lots);
         case Field::price: {

@@ -8,15 +8,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "jpclear/io.h"
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/model/validate.h"
+#include "io/text.h"
 
 namespace jpclear {
 namespace {
@@ -89,6 +93,201 @@ const char* kind_name(Kind k) {
     return "?";
 }
 
+// --- what the parser reads ---------------------------------------------------
+//
+// nlohmann's lexer has three habits that hostile (or merely unusual) text
+// turns into wrong answers, so the text is looked over once before parsing:
+//
+//  - It converts every number with a fraction or an exponent, and every
+//    integer beyond 64 bits, to a double before the handler sees its text,
+//    and stops with "number overflow" when that double is infinite (1e400, a
+//    400-digit integer). Such a number is valid JSON that no decimal can
+//    hold: it must be reported at its field like 1e39, and reading must go on.
+//    It is replaced by "0e0" padded with spaces to its own length (positions
+//    stay right) and the handler is given its text back.
+//  - On a syntax error it quotes everything read since the last value, each
+//    line break as 8 characters ("<U+000A>"): a long run of white space made
+//    a message (and a copy) many times the size of the text. Runs longer than
+//    `max_blank_run` are shortened to one character and positions in the
+//    parser's message are mapped back to the text.
+//  - It takes a NUL byte for the end of the input, so a complete document
+//    followed by a NUL and anything at all was accepted. The first NUL
+//    outside a string is remembered and refused after parsing.
+//
+// A text without such things, the usual case, is parsed as it is.
+constexpr std::size_t max_blank_run = 64;
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The JSON number starting at `text[begin]`, as the lexer matches it.
+struct NumberToken {
+    std::size_t end = 0;             // one past its last character
+    bool valid = false;              // a complete number (else the lexer reports it)
+    std::size_t digits = 0;          // digits before the exponent
+    std::size_t exponent_digits = 0; // significant digits of the exponent
+};
+
+NumberToken scan_number(std::string_view text, std::size_t begin) {
+    NumberToken t;
+    std::size_t i = begin;
+    auto digit_run = [&] {
+        const std::size_t from = i;
+        while (i < text.size() && is_digit(text[i])) ++i;
+        return i - from;
+    };
+    if (text[i] == '-') ++i;
+    // One leading zero ends the integer part, as in the lexer ("01" is two tokens).
+    if (i < text.size() && text[i] == '0') {
+        ++i;
+        t.digits = 1;
+    } else {
+        t.digits = digit_run();
+    }
+    bool valid = t.digits > 0;
+    if (valid && i < text.size() && text[i] == '.') {
+        ++i;
+        const std::size_t fraction = digit_run();
+        t.digits += fraction;
+        valid = fraction > 0;
+    }
+    if (valid && i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+        const std::size_t from = i;
+        while (i < text.size() && text[i] == '0') ++i;
+        t.exponent_digits = digit_run();
+        valid = i > from;
+    }
+    t.end = i;
+    t.valid = valid;
+    return t;
+}
+
+// One past the quote that closes the string whose text starts at `from`
+// (a quote after an odd number of backslashes is part of the text).
+std::size_t string_end(std::string_view text, std::size_t from) {
+    for (std::size_t i = from;;) {
+        const auto* quote = static_cast<const char*>(std::memchr(text.data() + i, '"', text.size() - i));
+        if (!quote) return text.size();
+        const auto at = static_cast<std::size_t>(quote - text.data());
+        std::size_t backslashes = 0;
+        while (at - backslashes > from && text[at - backslashes - 1] == '\\') ++backslashes;
+        if (backslashes % 2 == 0) return at + 1;
+        i = at + 1;
+    }
+}
+
+class ParserText {
+public:
+    explicit ParserText(std::string_view original) : original_(original) {
+        const std::size_t n = original.size();
+        std::size_t i = 0;
+        while (i < n) {
+            const char c = original[i];
+            if (c == '"') {
+                i = string_end(original, i + 1);
+            } else if (is_blank(c)) {
+                std::size_t end = i;
+                while (end < n && is_blank(original[end])) ++end;
+                if (end - i > max_blank_run) {
+                    replace(i, end, original.substr(i, 1));
+                    removed_ += end - i - 1;
+                    shortened_.emplace_back(copy_.size(), removed_);
+                }
+                i = end;
+            } else if (c == '-' || is_digit(c)) {
+                const NumberToken t = scan_number(original, i);
+                const std::string_view token = original.substr(i, t.end - i);
+                // Below 100 digits and an exponent below 100 a double is finite;
+                // beyond, no decimal (38 digits) can hold the value anyway.
+                if (t.valid && (t.digits >= 100 || t.exponent_digits >= 3)) {
+                    std::string zero = "0e0";
+                    zero.resize(token.size(), ' ');
+                    replace(i, t.end, zero);
+                    zeros_.push_back(token);
+                } else if (token == "0e0") {
+                    zeros_.emplace_back();  // a genuine 0e0
+                }
+                i = t.end;
+            } else {
+                if (c == '\0' && first_nul_ == std::string_view::npos) first_nul_ = i;
+                ++i;
+            }
+        }
+        if (rewritten_) copy_.append(original.substr(done_));
+        else zeros_.clear();
+    }
+
+    std::string_view text() const { return rewritten_ ? std::string_view(copy_) : original_; }
+
+    /// Every number the parser sees written "0e0", in order: the text it
+    /// stands for, or empty for a genuine one. Empty when none was replaced.
+    const std::vector<std::string_view>& zeros() const { return zeros_; }
+
+    std::size_t first_nul() const { return first_nul_; }
+
+    /// The parser's message with its position given in the original text
+    /// (when white space was shortened) and a long quoted token cut short.
+    std::string message(std::string what, std::size_t parser_offset) const {
+        if (!shortened_.empty()) {
+            const auto at = what.find(" at line ");
+            const auto colon = what.find(": ", at == std::string::npos ? 0 : at);
+            if (at != std::string::npos && colon != std::string::npos)
+                what.replace(at, colon - at, " at " + position(original_offset(parser_offset)));
+        }
+        // "...; last read: '<token>'...": the token may be megabytes of string or number.
+        constexpr std::string_view last_read = "last read: '";
+        constexpr std::size_t keep = 40;
+        if (auto from = what.find(last_read); from != std::string::npos) {
+            from += last_read.size();
+            const auto to = what.find('\'', from);
+            if (to != std::string::npos && to - from > 2 * keep) {
+                std::size_t cut = to - keep;
+                while (cut < to && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) ++cut;  // whole UTF-8
+                what.replace(from, cut - from, "...");
+            }
+        }
+        return what;
+    }
+
+    /// "line L, column C" of an offset of the original text, counted as the
+    /// parser counts (the column is the number of characters read on the line).
+    std::string position(std::size_t offset) const {
+        const std::string_view read = original_.substr(0, std::min(offset, original_.size()));
+        const std::size_t lines = static_cast<std::size_t>(std::count(read.begin(), read.end(), '\n'));
+        const std::size_t line_start = lines ? read.rfind('\n') + 1 : 0;
+        return "line " + std::to_string(lines + 1) + ", column " + std::to_string(offset - line_start);
+    }
+
+private:
+    // Puts `with` in place of original_[begin, end) in the copy.
+    void replace(std::size_t begin, std::size_t end, std::string_view with) {
+        if (!rewritten_) copy_.reserve(original_.size());
+        rewritten_ = true;
+        copy_.append(original_.substr(done_, begin - done_));
+        copy_.append(with);
+        done_ = end;
+    }
+    std::size_t original_offset(std::size_t parser_offset) const {
+        // The last shortened run ending at or before the offset says how much was removed before it.
+        auto after = std::upper_bound(shortened_.begin(), shortened_.end(), parser_offset,
+                                      [](std::size_t v, const auto& run) { return v < run.first; });
+        return after == shortened_.begin() ? parser_offset : parser_offset + std::prev(after)->second;
+    }
+
+    std::string_view original_;
+    std::string copy_;
+    bool rewritten_ = false;
+    std::size_t done_ = 0;     // original_[0, done_) is in copy_
+    std::size_t removed_ = 0;  // characters removed so far
+    std::vector<std::pair<std::size_t, std::size_t>> shortened_;  // (end of a run in copy_, removed up to it)
+    std::vector<std::string_view> zeros_;
+    std::size_t first_nul_ = std::string_view::npos;
+};
+
+using io_detail::shown;
+
 // One scalar JSON value as the SAX parser delivers it.
 struct Scalar {
     enum class Type { null, boolean, whole, number_text, string };
@@ -111,22 +310,25 @@ struct Scalar {
     }
 };
 
+// An object or array being read. Frames hold no path: a path is built from
+// the stack only when a problem needs one, so that neither millions of
+// orders nor deep nesting (within a raised max_depth) cost a string each.
 struct Frame {
+    explicit Frame(Context c, bool is_array = false) : context(c), array(is_array) {}
+
     Context context;
-    std::string path;       // of this object or array; empty for an order (see list)
-    const char* list = nullptr;  // an order: "bids" or "offers", with its position in `element`
-    std::size_t element = 0;
+    bool array;
     std::string key;        // object: the key being read
     std::size_t index = 0;  // array: elements seen
     std::uint32_t seen = 0; // object: fields seen (bit per FieldSpec)
-    std::vector<std::string> other_keys;  // fx: keys seen, for duplicates
 };
 
 class RoundHandler {
 public:
-    RoundHandler(Round& round, Problems& problems, const ReadLimits& limits, const OrderSources& sources)
-        : round_(round), problems_(problems), limits_(limits), sources_(sources) {
-        stack_.push_back(Frame{Context::document, "", nullptr, 0, "", 0, 0, {}});
+    RoundHandler(Round& round, Problems& problems, const ReadLimits& limits, const OrderSources& sources,
+                 const ParserText& input)
+        : round_(round), problems_(problems), limits_(limits), sources_(sources), input_(input) {
+        stack_.emplace_back(Context::document);
     }
 
     // --- SAX interface ---------------------------------------------------
@@ -149,6 +351,20 @@ public:
     bool number_float(json::number_float_t, const json::string_t& text) {
         Scalar s(Scalar::Type::number_text);
         s.text = text;
+        // A number replaced before parsing (see ParserText) gets its own text back.
+        if (zeros_seen_ < input_.zeros().size() && s.text == "0e0") {
+            const std::string_view original = input_.zeros()[zeros_seen_++];
+            if (!original.empty()) s.text = original;
+        }
+        // Under a locale whose decimal point is not '.', the lexer writes that
+        // point into the number's text (it hands the text to strtod): put the
+        // '.' back, or "14500.5" would be read as "14500,5", not a decimal.
+        if (s.text.find_first_not_of("0123456789+-eE.") != std::string_view::npos) {
+            number_.assign(s.text);
+            for (char& c : number_)
+                if (!is_digit(c) && c != '+' && c != '-' && c != 'e' && c != 'E') c = '.';
+            s.text = number_;
+        }
         return scalar(s);
     }
     bool string(json::string_t& v) {
@@ -163,9 +379,7 @@ public:
         f.key = k;
         if (f.context == Context::skip) return true;
         if (f.context == Context::fx) {
-            for (const auto& seen : f.other_keys)
-                if (seen == k) duplicate(field_path());
-            f.other_keys.push_back(k);
+            if (!fx_keys_.insert(k).second) duplicate(field_path());
             return true;
         }
         FieldTable t = fields_of(f.context);
@@ -182,17 +396,9 @@ public:
     }
 
     bool start_object(std::size_t) {
-        if (stack_.size() > limits_.max_depth) {
-            add(value_path(), "nested deeper than " + std::to_string(limits_.max_depth) + " levels");
-            return false;
-        }
+        if (!within_depth()) return false;
         Context child = Context::skip;
         const Frame& parent = stack_.back();
-        // Orders are the bulk of a round: their paths are made only when a problem needs one.
-        const bool is_order = parent.context == Context::bids || parent.context == Context::offers;
-        std::string path = is_order ? std::string() : value_path();
-        const char* list = parent.context == Context::bids ? "bids" : "offers";
-        const std::size_t element = parent.index;
         switch (parent.context) {
             case Context::document:
                 child = Context::top;
@@ -200,7 +406,10 @@ public:
                 break;
             case Context::top:
                 if (parent.key == "material") child = Context::material;
-                else if (parent.key == "fx") child = Context::fx;
+                else if (parent.key == "fx") {
+                    child = Context::fx;
+                    fx_keys_.clear();  // a repeated "fx" is reported at its key; its entries anew
+                }
                 else if (parent.key == "rules") child = Context::rules;
                 break;
             case Context::rules:
@@ -208,28 +417,25 @@ public:
                 break;
             case Context::bids:
                 child = Context::bid;
-                if (!count_order()) return false;
-                round_.bids.emplace_back();
+                if (!new_order()) return false;
                 break;
             case Context::offers:
                 child = Context::offer;
-                if (!count_order()) return false;
-                round_.offers.emplace_back();
+                if (!new_order()) return false;
                 break;
             default: break;
         }
         if (child == Context::skip && parent.context != Context::skip && known_field(parent))
-            wrong_type(path, "an object");
+            wrong_type(value_path(), "an object");
         if (child == Context::skip && parent.context == Context::document)
             add("", "the document must be a JSON object");
         advance_array();
-        stack_.push_back(Frame{child, std::move(path), is_order ? list : nullptr, element, "", 0, 0, {}});
+        stack_.emplace_back(child);
         return true;
     }
 
     bool end_object() {
-        Frame f = std::move(stack_.back());
-        stack_.pop_back();
+        const Frame& f = stack_.back();
         FieldTable t = fields_of(f.context);
         for (std::size_t i = 0; i < t.size; ++i) {
             const std::string_view name = t.begin[i].name;
@@ -237,31 +443,29 @@ public:
                                                                  (name == "offers" && sources_.offers_from_csv));
             const bool seen = f.seen & (1u << i);
             if (elsewhere && seen)
-                add(join(path_of(f), name), "is given both here and in a CSV file; give it in one place");
+                add(join(path_of(stack_.size() - 1), name),
+                    "is given both here and in a CSV file; give it in one place");
             else if (t.begin[i].required && !seen && !elsewhere)
-                add(join(path_of(f), name), "is required");
+                add(join(path_of(stack_.size() - 1), name), "is required");
         }
+        stack_.pop_back();
         return true;
     }
 
     bool start_array(std::size_t) {
-        if (stack_.size() > limits_.max_depth) {
-            add(value_path(), "nested deeper than " + std::to_string(limits_.max_depth) + " levels");
-            return false;
-        }
+        if (!within_depth()) return false;
         Context child = Context::skip;
         const Frame& parent = stack_.back();
-        std::string path = value_path();
         if (parent.context == Context::bids || parent.context == Context::offers)
-            add(path, "must be an object, not an array");
+            if (!not_an_order("an array")) return false;
         if (parent.context == Context::top && parent.key == "bids") child = Context::bids;
         if (parent.context == Context::top && parent.key == "offers") child = Context::offers;
         if (parent.context == Context::rules && parent.key == "excluded_origins") child = Context::excluded;
         if (child == Context::skip && parent.context != Context::skip && known_field(parent))
-            wrong_type(path, "an array");
+            wrong_type(value_path(), "an array");
         if (parent.context == Context::document) add("", "the document must be a JSON object");
         advance_array();
-        stack_.push_back(Frame{child, std::move(path), nullptr, 0, "", 0, 0, {}});
+        stack_.emplace_back(child, true);
         return true;
     }
 
@@ -270,17 +474,15 @@ public:
         return true;
     }
 
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
         std::string what = e.what();
         // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep line and column.
         if (auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos)
             what.erase(0, close + 2);
-        add("", "not valid JSON: " + what);
-        syntax_error_ = true;
+        add("", "not valid JSON: " + input_.message(std::move(what), position));
         return false;
     }
 
-    bool syntax_error() const { return syntax_error_; }
     bool read_an_object() const { return read_top_; }
 
 private:
@@ -290,28 +492,38 @@ private:
     static std::string join(const std::string& path, std::string_view key) {
         return path.empty() ? std::string(key) : path + "." + std::string(key);
     }
-    static std::string path_of(const Frame& f) {
-        return f.list ? std::string(f.list) + "[" + std::to_string(f.element) + "]" : f.path;
+    // Path of the object or array of frame `depth`, from the keys and element
+    // counters of the frames below it (each has already counted its element).
+    std::string path_of(std::size_t depth) const {
+        std::string path;
+        for (std::size_t d = 1; d < depth; ++d) {
+            const Frame& f = stack_[d];
+            if (f.array) {
+                path += "[" + std::to_string(f.index - 1) + "]";
+            } else {
+                if (!path.empty()) path += '.';
+                path += f.key;  // appended, not joined: linear in the depth
+            }
+        }
+        return path;
     }
-    std::string field_path() const { return join(path_of(stack_.back()), stack_.back().key); }
+    std::string field_path() const { return join(path_of(stack_.size() - 1), stack_.back().key); }
     // Path of the value about to be read: an object's current key or an array's next element.
     std::string value_path() const {
         const Frame& f = stack_.back();
-        switch (f.context) {
-            case Context::bids:
-            case Context::offers:
-            case Context::excluded: return f.path + "[" + std::to_string(f.index) + "]";
-            case Context::document: return "";
-            default:
-                if (f.context == Context::skip && f.key.empty()) return f.path + "[" + std::to_string(f.index) + "]";
-                return field_path();
-        }
+        if (f.context == Context::document) return "";
+        if (f.array) return path_of(stack_.size() - 1) + "[" + std::to_string(f.index) + "]";
+        return field_path();
     }
     void advance_array() {
         Frame& f = stack_.back();
-        if (f.context == Context::bids || f.context == Context::offers || f.context == Context::excluded ||
-            (f.context == Context::skip && f.key.empty()))
-            ++f.index;
+        if (f.array) ++f.index;
+    }
+
+    bool within_depth() {
+        if (stack_.size() <= limits_.max_depth) return true;
+        add(value_path(), "nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+        return false;
     }
 
     bool known_field(const Frame& f) const {
@@ -331,18 +543,31 @@ private:
     void wrong_type(const std::string& path, const char* got) {
         const Frame& f = stack_.back();
         const char* want = "a string";
-        if (f.context == Context::fx) want = kind_name(Kind::decimal);
-        else if (f.context != Context::excluded)
+        if (f.context == Context::fx) {
+            want = kind_name(Kind::decimal);
+            round_.fx.try_emplace(f.key, Decimal::integer(1));  // a placeholder rate, as in scalar()
+        } else if (f.context != Context::excluded)
             if (const FieldSpec* s = spec_of(f)) want = kind_name(s->kind);
         add(path, std::string("must be ") + want + ", not " + got);
     }
 
-    bool count_order() {
+    // A new order in the list on top of the stack, within limits.max_orders.
+    bool new_order() {
         if (round_.bids.size() + round_.offers.size() >= limits_.max_orders) {
             add(value_path(), "the round holds more than " + std::to_string(limits_.max_orders) +
                                   " orders, the reader's limit");
             return false;
         }
+        if (stack_.back().context == Context::bids) round_.bids.emplace_back();
+        else round_.offers.emplace_back();
+        return true;
+    }
+    // A list element that is no object still takes its place as an empty
+    // order: the value checks report orders by position, so the orders after
+    // it keep theirs, and the placeholder's own "problems" follow from this one.
+    bool not_an_order(const char* got) {
+        if (!new_order()) return false;
+        add(value_path(), std::string("must be an object, not ") + got);
         return true;
     }
 
@@ -362,7 +587,7 @@ private:
         if (s.type == Scalar::Type::string || s.type == Scalar::Type::number_text) {
             ParsedDecimal p = Decimal::parse(s.text, s.type == Scalar::Type::number_text);
             if (!p.value) {
-                add(path(), detail::quoted(s.text) + " " + p.error);
+                add(path(), shown(s.text, true) + " " + p.error);
                 return false;
             }
             out = *p.value;
@@ -383,7 +608,7 @@ private:
         }
         if (s.type == Scalar::Type::number_text) {
             const bool digits_only = s.text.find_first_not_of("-0123456789") == std::string_view::npos;
-            add(path(), std::string(s.text) + (digits_only ? " is too large for a whole number of lots"
+            add(path(), shown(s.text, false) + (digits_only ? " is too large for a whole number of lots"
                                                             : " is not a whole number"));
             return false;
         }
@@ -403,23 +628,24 @@ private:
             case Context::document: add("", "the document must be a JSON object"); return true;
             case Context::skip: return true;
             case Context::excluded: {
-                const std::size_t element = f.index;
-                advance_array();
                 std::string code;
-                auto path = [&] { return f.path + "[" + std::to_string(element) + "]"; };
-                if (read_string(s, code, path)) round_.rules.excluded_origins.push_back(std::move(code));
+                if (read_string(s, code, [&] { return value_path(); }))
+                    round_.rules.excluded_origins.push_back(std::move(code));
+                advance_array();
                 return true;
             }
             case Context::bids:
-            case Context::offers: {
-                std::string path = value_path();
+            case Context::offers:
+                if (!not_an_order(s.json_type())) return false;
                 advance_array();
-                add(path, std::string("must be an object, not ") + s.json_type());
                 return true;
-            }
             case Context::fx: {
-                Decimal rate;
-                if (read_decimal(s, rate, [&] { return field_path(); })) round_.fx[f.key] = rate;
+                // An unreadable rate still names its currency, with a neutral
+                // placeholder: otherwise every order in that currency would
+                // be reported as having no rate, a consequence of this problem.
+                Decimal rate = Decimal::integer(1);
+                read_decimal(s, rate, [&] { return field_path(); });
+                round_.fx[f.key] = rate;
                 return true;
             }
             default: break;
@@ -460,7 +686,7 @@ private:
                     if (!read_string(s, rule, path)) break;
                     if (rule == "uniform") round_.rules.pricing = PricingRule::uniform;
                     else if (rule == "pay-as-bid") round_.rules.pricing = PricingRule::pay_as_bid;
-                    else add(path(), detail::quoted(rule) + " is not a pricing rule (uniform or pay-as-bid)");
+                    else add(path(), shown(rule, true) + " is not a pricing rule (uniform or pay-as-bid)");
                 } else if (k == "k") read_decimal(s, round_.rules.k, path);
                 break;
             case Context::bid: {
@@ -501,8 +727,11 @@ private:
     Problems& problems_;
     const ReadLimits& limits_;
     const OrderSources& sources_;
+    const ParserText& input_;
     std::vector<Frame> stack_;
-    bool syntax_error_ = false;
+    std::unordered_set<std::string> fx_keys_;  // keys of the fx object, for duplicates (a set: fx may be huge)
+    std::size_t zeros_seen_ = 0;  // numbers "0e0" seen, to find replaced ones in input_.zeros()
+    std::string number_;          // a number's text with its decimal point put back
     bool read_top_ = false;
 };
 
@@ -515,9 +744,28 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const
                                         std::to_string(limits.max_bytes) + " bytes"});
         return out;
     }
+    // Said plainly rather than as "unexpected end of input" at the end of
+    // what may be gigabytes of white space.
+    std::string_view body = text;
+    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+    if (body.find_first_not_of(" \t\n\r") == std::string_view::npos) {
+        out.problems.push_back({"", "not valid JSON: the document is empty (no text, or only white space)"});
+        return out;
+    }
+    const ParserText input(text);
     Round round;
-    RoundHandler handler(round, out.problems, limits, sources);
-    json::sax_parse(text.begin(), text.end(), &handler, json::input_format_t::json, true, false);
+    RoundHandler handler(round, out.problems, limits, sources, input);
+    const std::string_view parsed = input.text();
+    const bool complete = json::sax_parse(parsed.begin(), parsed.end(), &handler, json::input_format_t::json, true,
+                                          false);
+    // The lexer ends the input at a NUL byte (see ParserText): a document it
+    // found complete before one still has a byte after its end.
+    if (complete && input.first_nul() != std::string_view::npos) {
+        out.problems.push_back({"", "not valid JSON: parse error at " + input.position(input.first_nul() + 1) +
+                                        ": syntax error while parsing value - NUL byte (U+0000); expected end of "
+                                        "input"});
+        return out;
+    }
     if (out.problems.empty()) {
         out.round = std::move(round);
         return out;
@@ -525,7 +773,10 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const
     // A well-formed document with some unreadable fields: still report the
     // value problems of the rest, so the owner fixes everything in one go.
     // Fields already reported hold placeholders; their paths are skipped.
-    if (!handler.syntax_error() && handler.read_an_object()) {
+    // Not when reading stopped early (a syntax error, the depth or order
+    // limit): the round then lacks whatever came after, and its "problems"
+    // would be guesses.
+    if (complete && handler.read_an_object()) {
         std::unordered_set<std::string> reported;
         for (const Problem& p : out.problems) reported.insert(p.path);
         auto follows_from_reported = [&](const std::string& path) {

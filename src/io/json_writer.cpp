@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "jpclear/io.h"
+#include "io/text.h"
 
 namespace jpclear {
 namespace {
@@ -27,8 +28,10 @@ public:
     }
     Writer& str(std::string_view s) {
         out_.push_back('"');
-        for (char c : s) {
-            auto u = static_cast<unsigned char>(c);
+        for (std::size_t i = 0, n = 1; i < s.size(); i += n) {
+            const char c = s[i];
+            const auto u = static_cast<unsigned char>(c);
+            n = 1;
             if (c == '"' || c == '\\') {
                 out_.push_back('\\');
                 out_.push_back(c);
@@ -37,8 +40,17 @@ public:
                 out_.append("\\u00");
                 out_.push_back(hex[u >> 4]);
                 out_.push_back(hex[u & 0xF]);
-            } else {
+            } else if (u < 0x80) {
                 out_.push_back(c);
+            } else if ((n = io_detail::utf8_length(s.substr(i))) > 0) {
+                out_.append(s.substr(i, n));
+            } else {
+                // JSON text is UTF-8, and a string may hold any bytes (ids
+                // from a CSV file are not checked): a byte that starts no
+                // well-formed sequence is written as U+FFFD, so that the
+                // document stays valid JSON for every reader.
+                out_.append("\\ufffd");
+                n = 1;
             }
         }
         out_.push_back('"');
