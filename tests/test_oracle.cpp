@@ -9,10 +9,12 @@
 //   3. the conformance cases with blocks and caps (11, 12, 13), transcribed;
 //   4. hand-made block and cap rounds, optimum worked out in the comments.
 // Every random round comes from a fixed seed, so a failure reproduces.
+// JPCLEAR_SWEEP_PERCENT=p runs p % of each random sweep (tests/sweep.h).
 
 #include <gtest/gtest.h>
 
 #include "splitmix.h"
+#include "sweep.h"
 
 #include <cstdint>
 #include <optional>
@@ -41,6 +43,9 @@ constexpr std::uint64_t kSeed = 0x6f72'6163'6c65'2031ULL;  // fixed: failures mu
 constexpr std::int64_t kTimeLimitMs = 20'000;              // per CBC run; these MIPs take milliseconds
 
 using jpclear::test::Rng;
+
+/// The random sweeps' round counts, scaled by JPCLEAR_SWEEP_PERCENT (sweep.h).
+int rounds(int full) { return jpclear::test::sweep_rounds(full); }
 
 // ---------------------------------------------------------------- rounds
 
@@ -201,7 +206,7 @@ Round convex_round(int index) {
     return r;
 }
 
-constexpr int kConvexRounds = 1000;
+const int kConvexRounds = rounds(1000);
 
 // clear() and the MIP agree on welfare and volume; clear()'s allocation also
 // passes the oracle's exact rule check.
@@ -226,7 +231,7 @@ TEST(OracleConvex, ClearMatchesCbcOnRandomRounds) {
     }
     // The generator must actually exercise trading and cross-currency ties.
     EXPECT_GT(traded, kConvexRounds / 2);
-    EXPECT_GT(with_jpy_ties, 50);
+    EXPECT_GT(with_jpy_ties, kConvexRounds / 20);
 }
 
 // min_lots = 1 changes nothing in rule 1 and only adds the rejected-block
@@ -235,7 +240,7 @@ TEST(OracleConvex, ClearMatchesCbcOnRandomRounds) {
 // already maximises welfare, then volume, over rules 1-3 alone, so the
 // lexicographic optimum must stay clear()'s on the plain round.
 TEST(OracleConvex, VacuousBlocksAndCapKeepTheOptimum) {
-    constexpr int kRounds = 300;
+    const int kRounds = rounds(300);
     for (int i = 0; i < kRounds; ++i) {
         const Round plain = convex_round(kConvexRounds + i);
         const jpclear::ClearOutcome out = jpclear::clear(plain);
@@ -363,7 +368,7 @@ Round tiny_round(int index) {
 }
 
 TEST(OracleBlocksAndCaps, MatchesExhaustiveSearchOnTinyRounds) {
-    constexpr int kRounds = 400;
+    const int kRounds = rounds(400);
     int blocks_bind = 0;  // rounds whose optimum differs from the convex relaxation's
     for (int i = 0; i < kRounds; ++i) {
         const Round round = tiny_round(i);
@@ -413,7 +418,7 @@ Round mixed_round(int index) {
 // The exact search (clear_with_blocks) against CBC: equal welfare and volume,
 // proven, and an allocation that meets the rules by the oracle's own check.
 TEST(BlockSearch, MatchesCbcOnRandomRoundsWithBlocksAndCaps) {
-    constexpr int kRounds = 2000;
+    const int kRounds = rounds(2000);
     int not_convex = 0, binding = 0;
     for (int i = 0; i < kRounds; ++i) {
         const Round round = mixed_round(i);
@@ -440,7 +445,7 @@ TEST(BlockSearch, MatchesCbcOnRandomRoundsWithBlocksAndCaps) {
 // anyway), and its bound is a true upper bound: never below the optimum.
 TEST(BlockSearch, NodeLimitKeepsAFeasibleResultAndAValidBound) {
     int limited = 0;
-    for (int i = 0; i < 300; ++i) {
+    for (int i = 0, n = rounds(300); i < n; ++i) {
         const Round round = mixed_round(i);
         const jpclear::Prepared prepared = jpclear::prepare(round);
         const OrderBook& book = prepared.book;
@@ -467,13 +472,13 @@ TEST(BlockSearch, NodeLimitKeepsAFeasibleResultAndAValidBound) {
         }
         if (HasFailure()) return;
     }
-    EXPECT_GT(limited, 50);
+    EXPECT_GT(limited, rounds(300) / 6);
 }
 
 // The allocation of a round with blocks and caps does not depend on the
 // order of its orders: every order's fill is the same after a shuffle.
 TEST(BlockSearch, ResultIsInvariantUnderPermutingTheInput) {
-    for (int i = 0; i < 500; ++i) {
+    for (int i = 0, n = rounds(500); i < n; ++i) {
         const Round round = mixed_round(i);
         Round shuffled = round;
         Rng rng(static_cast<std::uint64_t>(i) + 17);
@@ -527,7 +532,7 @@ TEST(BlockSearch, NonBindingBlockKeepsTheProRataSplit) {
 
 // And against full enumeration on the tiny rounds, where every allocation is tried.
 TEST(BlockSearch, MatchesExhaustiveSearchOnTinyRounds) {
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0, n = rounds(400); i < n; ++i) {
         const Round round = tiny_round(i);
         const jpclear::Prepared prepared = jpclear::prepare(round);
         ASSERT_TRUE(prepared.problems.empty());

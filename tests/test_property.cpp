@@ -14,12 +14,21 @@
 // convex path. Prices sit on a coarse grid so that exact ties (and the
 // pro-rata split they trigger) are frequent.
 //
+// A second sweep adds blocks and origin caps to smaller rounds of the same
+// generator. Their optimum is the CBC oracle's business (test_oracle.cpp);
+// here they must meet what every result meets: each order once, lots and
+// money conserved, the lot rules and the cap kept. Both sweeps also check
+// determinism: result_json() gives the same bytes on a second run and for
+// the round with its bids and offers permuted.
+//
 // Reproduce one round:   JPCLEAR_PROPERTY_ONLY=<index> ./test_property
 // Change the count:      JPCLEAR_PROPERTY_ROUNDS=<n> ./test_property
+// (JPCLEAR_SWEEP_PERCENT=p, set in sanitized builds, runs p % of the default)
 
 #include <gtest/gtest.h>
 
 #include "splitmix.h"
+#include "sweep.h"
 
 #include <algorithm>
 #include <chrono>
@@ -32,10 +41,12 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "jpclear/clear.h"
+#include "jpclear/io.h"
 
 namespace {
 
@@ -44,6 +55,9 @@ using jpclear::int128;
 
 constexpr std::uint64_t kSeed = 0x6a70'636c'6561'7221ULL;  // fixed: failures must reproduce
 constexpr int kDefaultRounds = 3000;
+constexpr int kBytesEvery = 8;            // result_json costs more than clearing: bytes of every 8th round
+constexpr int kBlockRoundsPer = 10;       // the blocks-and-caps sweep has a tenth as many rounds
+constexpr std::int64_t kBlockNodeLimit = 20'000;  // far above what these rounds need (see the sweep)
 constexpr int kMaxDumpedRounds = 3;       // a dump of a 2,000-order round is long; a few suffice
 constexpr std::size_t kMaxMessages = 25;  // per round; later ones are usually consequences
 
@@ -163,24 +177,48 @@ jpclear::Round make_round(int index) {
     return r;
 }
 
+/// Round `index` of the blocks-and-caps sweep: a round of make_round()'s
+/// (another index range) cut to at most 60 bids and 40 offers, so that the
+/// search proves it well within kBlockNodeLimit, with blocks (some
+/// all-or-none) and, in most rounds, a cap.
+jpclear::Round make_block_round(int index) {
+    jpclear::Round r = make_round(1'000'000 + index);
+    Rng rng(kSeed ^ 0xb10c ^ (static_cast<std::uint64_t>(index) * 0x9e37'79b9'7f4a'7c15ULL));
+    r.id = "prop-blocks-" + std::to_string(index);
+    if (r.bids.size() > 60) r.bids.resize(60);
+    if (r.offers.size() > 40) r.offers.resize(40);
+    const int block_share = static_cast<int>(rng.pick(std::vector<std::int64_t>{5, 20, 50, 100}));
+    auto make_block = [&](std::int64_t lots) { return rng.percent(40) ? lots : rng.range(1, lots); };
+    for (auto& b : r.bids)
+        if (rng.percent(block_share)) b.min_lots = make_block(b.lots);
+    for (auto& o : r.offers)
+        if (rng.percent(block_share)) o.min_lots = make_block(o.lots);
+    if (rng.percent(75))
+        r.rules.max_origin_share =
+            rng.pick(std::vector<Decimal>{d("0.65"), d("0.5"), d("0.34"), d("0.3"), d("1"), d("0.9999999999")});
+    return r;
+}
+
 /// One line per order: enough to rebuild the round by hand.
 std::string dump(const jpclear::Round& r, int index) {
     std::ostringstream s;
     s << "round #" << index << " (seed 0x" << std::hex << kSeed << std::dec << ", JPCLEAR_PROPERTY_ONLY=" << index
       << ")\n  rule=" << jpclear::to_string(r.rules.pricing) << " k=" << r.rules.k.to_string()
       << " tick=" << r.rules.tick.to_string() << " lot_tonnes=" << r.material.lot_tonnes.to_string()
-      << " require_certified=" << r.rules.require_certified << " excluded=[";
+      << " require_certified=" << r.rules.require_certified
+      << " max_origin_share=" << (r.rules.max_origin_share ? r.rules.max_origin_share->to_string() : "-")
+      << " excluded=[";
     for (const auto& e : r.rules.excluded_origins) s << e << ' ';
     s << "] fx:";
     for (const auto& [c, v] : r.fx) s << ' ' << c << '=' << v.to_string();
-    s << "\n  bids (id lots limit currency bloc):\n";
+    s << "\n  bids (id lots min_lots limit currency bloc):\n";
     for (const auto& b : r.bids)
-        s << "    " << b.id << ' ' << b.lots << ' ' << b.limit.to_string() << ' ' << b.currency.value_or("-") << ' '
-          << b.bloc << '\n';
-    s << "  offers (id lots ask currency origin certified):\n";
+        s << "    " << b.id << ' ' << b.lots << ' ' << b.min_lots << ' ' << b.limit.to_string() << ' '
+          << b.currency.value_or("-") << ' ' << b.bloc << '\n';
+    s << "  offers (id lots min_lots ask currency origin certified):\n";
     for (const auto& o : r.offers)
-        s << "    " << o.id << ' ' << o.lots << ' ' << o.ask.to_string() << ' ' << o.currency.value_or("-") << ' '
-          << o.origin << ' ' << o.certified << '\n';
+        s << "    " << o.id << ' ' << o.lots << ' ' << o.min_lots << ' ' << o.ask.to_string() << ' '
+          << o.currency.value_or("-") << ' ' << o.origin << ' ' << o.certified << '\n';
     return s.str();
 }
 
@@ -369,6 +407,127 @@ void check_pro_rata(const Side& s, const std::vector<std::size_t>& order, const 
     }
 }
 
+/// Every order of the input exactly once in the result: by id (no order
+/// missing, none twice, no extras) and in input order. False when the lists
+/// cannot be matched up with the input at all. With as many lines as orders
+/// and line i naming input order i, each id is there once (ids are unique);
+/// only otherwise are the ids counted, to say which are missing or repeated.
+bool listed_once(const jpclear::Round& round, const jpclear::Result& res, Findings& f) {
+    auto side = [&f](const auto& orders, const std::vector<jpclear::OrderResult>& lines, const char* name) {
+        bool in_order = lines.size() == orders.size();
+        for (std::size_t i = 0; i < lines.size() && in_order; ++i) in_order = lines[i].order.value == i;
+        if (in_order) return true;
+        std::unordered_map<std::string_view, int> seen;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const std::uint32_t at = lines[i].order.value;
+            if (at >= orders.size()) {
+                f.add(std::string(name) + "[" + std::to_string(i) + "] refers to no input order (" +
+                      std::to_string(at) + ")");
+                return false;
+            }
+            if (at != i)
+                f.add(std::string(name) + "[" + std::to_string(i) + "] refers to input position " + std::to_string(at));
+            ++seen[orders[at].id];
+        }
+        for (const auto& o : orders)
+            if (seen[o.id] != 1)
+                f.add(std::string(name) + " " + o.id + " is listed " + std::to_string(seen[o.id]) + " times");
+        if (lines.size() != orders.size())
+            f.add("result lists " + std::to_string(lines.size()) + " " + name + "; the round has " +
+                  std::to_string(orders.size()));
+        return lines.size() == orders.size();
+    };
+    const bool bids_ok = side(round.bids, res.bids, "bids");
+    return side(round.offers, res.offers, "offers") && bids_ok;
+}
+
+/// 2. Each order's line: its fill within its lots and 0 or at least its
+///    min_lots, the status, reason and price that go with the fill, and
+///    ineligible offers idle; bids and offers trade cleared_lots each.
+///    Returns the number of ineligible offers.
+int check_lines(const jpclear::Round& round, const std::vector<bool>& eligible, const jpclear::Result& res,
+                Findings& f) {
+    auto line = [&f](const char* side, const std::string& id, const jpclear::OrderResult& o, std::int64_t lots,
+                     std::int64_t min_lots) {
+        const std::int64_t got = o.filled.count;
+        const auto status = got == lots ? jpclear::FillStatus::filled
+                            : got == 0  ? jpclear::FillStatus::rejected
+                                        : jpclear::FillStatus::partial;
+        auto what = [&] { return std::string(side) + " " + id; };  // built only for a finding
+        if (got < 0 || got > lots || (got > 0 && got < min_lots))
+            f.add(what() + " filled " + std::to_string(got) + " of " + std::to_string(lots) + " (min_lots " +
+                  std::to_string(min_lots) + ")");
+        if (o.status != status)
+            f.add(what() + " status " + jpclear::to_string(o.status) + " with " + std::to_string(got) + " of " +
+                  std::to_string(lots));
+        if (got != lots && o.reason.empty()) f.add(what() + " not filled but has no reason");
+        if (got == lots && (!o.reason.empty() || o.reason_code != jpclear::ReasonCode::none))
+            f.add(what() + " filled but has a reason: " + o.reason);
+        if (o.price.has_value() != (got > 0)) f.add(what() + (got > 0 ? " trades without a price" : " has a price"));
+        return got;
+    };
+    std::int64_t sum_x = 0, sum_y = 0;
+    for (std::size_t i = 0; i < round.bids.size(); ++i)
+        sum_x += line("bid", round.bids[i].id, res.bids[i], round.bids[i].lots, round.bids[i].min_lots);
+    int ineligible = 0;
+    for (std::size_t i = 0; i < round.offers.size(); ++i) {
+        const auto& o = res.offers[i];
+        if (eligible[i]) {
+            sum_y += line("offer", round.offers[i].id, o, round.offers[i].lots, round.offers[i].min_lots);
+            continue;
+        }
+        ++ineligible;
+        if (o.filled.count != 0 || o.status != jpclear::FillStatus::ineligible || o.reason.empty() || o.price)
+            f.add("ineligible offer " + round.offers[i].id + ": filled " + std::to_string(o.filled.count) +
+                  ", status " + jpclear::to_string(o.status) + ", reason \"" + o.reason + "\"");
+    }
+    if (sum_x != res.cleared_lots.count || sum_y != res.cleared_lots.count)
+        f.add("balance: bids take " + std::to_string(sum_x) + ", offers give " + std::to_string(sum_y) +
+              ", cleared_lots " + std::to_string(res.cleared_lots.count));
+    return ineligible;
+}
+
+/// Buyers pay what suppliers receive plus the rounding residual, exactly,
+/// and welfare is the two surpluses plus the residual.
+void check_money(const jpclear::Round& round, const jpclear::Result& res, Findings& f) {
+    const Decimal& lt = round.material.lot_tonnes;
+    Decimal paid, received;
+    for (const auto& o : res.bids)
+        if (o.price) paid = paid + di(o.filled.count) * *o.price * lt;
+    for (const auto& o : res.offers)
+        if (o.price) received = received + di(o.filled.count) * *o.price * lt;
+    if (paid != received + res.rounding_residual)
+        f.add("buyers pay " + paid.to_string() + ", suppliers receive " + received.to_string() + ", residual " +
+              res.rounding_residual.to_string());
+    if (res.welfare != res.buyer_surplus + res.supplier_surplus + res.rounding_residual)
+        f.add("welfare " + res.welfare.to_string() + " != buyer " + res.buyer_surplus.to_string() + " + supplier " +
+              res.supplier_surplus.to_string() + " + residual " + res.rounding_residual.to_string());
+}
+
+/// The awards' lots add up to every order's fill. False when an award does
+/// not name an order of the round.
+bool award_sums_match(const jpclear::Round& round, const jpclear::Result& res, Findings& f) {
+    std::vector<std::int64_t> award_x(res.bids.size(), 0), award_y(res.offers.size(), 0);
+    for (const auto& a : res.awards) {
+        if (a.bid.value >= award_x.size() || a.offer.value >= award_y.size() || a.lots.count <= 0) {
+            f.add("award refers to bid " + std::to_string(a.bid.value) + ", offer " + std::to_string(a.offer.value) +
+                  " with " + std::to_string(a.lots.count) + " lots");
+            return false;
+        }
+        award_x[a.bid.value] += a.lots.count;
+        award_y[a.offer.value] += a.lots.count;
+    }
+    for (std::size_t i = 0; i < award_x.size(); ++i)
+        if (award_x[i] != res.bids[i].filled.count)
+            f.add("awards give bid " + round.bids[i].id + " " + std::to_string(award_x[i]) + " lots, it is filled " +
+                  std::to_string(res.bids[i].filled.count));
+    for (std::size_t i = 0; i < award_y.size(); ++i)
+        if (award_y[i] != res.offers[i].filled.count)
+            f.add("awards take " + std::to_string(award_y[i]) + " lots from offer " + round.offers[i].id +
+                  ", it is filled " + std::to_string(res.offers[i].filled.count));
+    return true;
+}
+
 /// Everything the spec says about one round's result, against the model above.
 void check_round(const jpclear::Round& round, const jpclear::Result& res, Findings& f, Coverage& cov) {
     const auto [bids, offers] = convert(round);
@@ -378,25 +537,10 @@ void check_round(const jpclear::Round& round, const jpclear::Result& res, Findin
     auto money = [&](int128 tick_lots) { return Decimal::from_units(tick_lots, 0) * tick * lt; };
 
     // 2. Every order once, in input order, with its fill in range.
-    if (res.bids.size() != round.bids.size() || res.offers.size() != round.offers.size()) {
-        f.add("result lists " + std::to_string(res.bids.size()) + " bids and " + std::to_string(res.offers.size()) +
-              " offers; the round has " + std::to_string(round.bids.size()) + " and " +
-              std::to_string(round.offers.size()));
-        return;  // nothing below can be matched up
-    }
+    if (!listed_once(round, res, f)) return;  // nothing below can be matched up
     std::vector<std::int64_t> x(bids.id.size()), y(offers.id.size());
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        if (res.bids[i].order.value != i)
-            f.add("bids[" + std::to_string(i) + "] refers to input position " +
-                  std::to_string(res.bids[i].order.value));
-        x[i] = res.bids[i].filled.count;
-    }
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        if (res.offers[i].order.value != i)
-            f.add("offers[" + std::to_string(i) + "] refers to input position " +
-                  std::to_string(res.offers[i].order.value));
-        y[i] = res.offers[i].filled.count;
-    }
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = res.bids[i].filled.count;
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] = res.offers[i].filled.count;
 
     // 3. Volume and welfare from the unit walk.
     const auto bo = best_first(bids, true), oo = best_first(offers, false);
@@ -412,48 +556,7 @@ void check_round(const jpclear::Round& round, const jpclear::Result& res, Findin
     if (res.round != round.id || res.currency != round.currency) f.add("round id or currency not echoed");
 
     // 2. Balance, ranges, statuses, reasons.
-    std::int64_t sum_x = 0, sum_y = 0;
-    auto status_of = [](std::int64_t got, std::int64_t lots) {
-        return got == lots ? jpclear::FillStatus::filled
-               : got == 0  ? jpclear::FillStatus::rejected
-                           : jpclear::FillStatus::partial;
-    };
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        const auto& o = res.bids[i];
-        sum_x += x[i];
-        if (x[i] < 0 || x[i] > bids.lots[i])
-            f.add("bid " + bids.id[i] + " filled " + std::to_string(x[i]) + " of " + std::to_string(bids.lots[i]));
-        if (o.status != status_of(x[i], bids.lots[i]))
-            f.add("bid " + bids.id[i] + " status " + jpclear::to_string(o.status) + " with " + std::to_string(x[i]) +
-                  " of " + std::to_string(bids.lots[i]));
-        if (x[i] != bids.lots[i] && o.reason.empty()) f.add("bid " + bids.id[i] + " not filled but has no reason");
-        if (x[i] == bids.lots[i] && (!o.reason.empty() || o.reason_code != jpclear::ReasonCode::none))
-            f.add("bid " + bids.id[i] + " filled but has a reason: " + o.reason);
-    }
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        const auto& o = res.offers[i];
-        if (!offers.eligible[i]) {
-            ++cov.ineligible;
-            if (y[i] != 0 || o.status != jpclear::FillStatus::ineligible || o.reason.empty() || o.price)
-                f.add("ineligible offer " + offers.id[i] + ": filled " + std::to_string(y[i]) + ", status " +
-                      jpclear::to_string(o.status) + ", reason \"" + o.reason + "\"");
-            continue;
-        }
-        sum_y += y[i];
-        if (y[i] < 0 || y[i] > offers.lots[i])
-            f.add("offer " + offers.id[i] + " filled " + std::to_string(y[i]) + " of " +
-                  std::to_string(offers.lots[i]));
-        if (o.status != status_of(y[i], offers.lots[i]))
-            f.add("offer " + offers.id[i] + " status " + jpclear::to_string(o.status) + " with " +
-                  std::to_string(y[i]) + " of " + std::to_string(offers.lots[i]));
-        if (y[i] != offers.lots[i] && o.reason.empty())
-            f.add("offer " + offers.id[i] + " not filled but has no reason");
-        if (y[i] == offers.lots[i] && (!o.reason.empty() || o.reason_code != jpclear::ReasonCode::none))
-            f.add("offer " + offers.id[i] + " filled but has a reason: " + o.reason);
-    }
-    if (sum_x != res.cleared_lots.count || sum_y != res.cleared_lots.count)
-        f.add("balance: bids take " + std::to_string(sum_x) + ", offers give " + std::to_string(sum_y) +
-              ", cleared_lots " + std::to_string(res.cleared_lots.count));
+    cov.ineligible += check_lines(round, offers.eligible, res, f);
 
     // 5. Pro rata at the margin, on the library's fills, then the exact
     //    allocation the spec prescribes (unique: welfare first, then V, then
@@ -546,7 +649,10 @@ void check_round(const jpclear::Round& round, const jpclear::Result& res, Findin
         f.add(std::string("clearing_price ") + opt_text(res.clearing_price) + ", expected " +
               price(buyer_ticks).to_string() +
               (uniform ? " (uniform, k " + round.rules.k.to_string() + ")" : " (pay-as-bid)"));
-    auto offer_ticks = [&](std::size_t i) { return uniform ? buyer_ticks : offers.price[i]; };
+    // Clang 14 cannot capture a structured binding (a C++20 feature it lacks).
+    auto offer_ticks = [&, &offer_price = offers.price](std::size_t i) {
+        return uniform ? buyer_ticks : offer_price[i];
+    };
     // Nobody is bound beyond their own converted price (4(a) for the price paid).
     for (std::size_t i = 0; i < x.size(); ++i)
         if (x[i] > 0 && buyer_ticks > bids.price[i])
@@ -570,17 +676,7 @@ void check_round(const jpclear::Round& round, const jpclear::Result& res, Findin
 
     // 6. Money: what buyers pay equals what suppliers get plus the residual;
     //    welfare splits into the two surpluses and the residual.
-    Decimal paid, received;
-    for (std::size_t i = 0; i < x.size(); ++i)
-        if (res.bids[i].price) paid = paid + di(x[i]) * *res.bids[i].price * lt;
-    for (std::size_t i = 0; i < y.size(); ++i)
-        if (res.offers[i].price) received = received + di(y[i]) * *res.offers[i].price * lt;
-    if (paid != received + res.rounding_residual)
-        f.add("buyers pay " + paid.to_string() + ", suppliers receive " + received.to_string() + ", residual " +
-              res.rounding_residual.to_string());
-    if (res.welfare != res.buyer_surplus + res.supplier_surplus + res.rounding_residual)
-        f.add("welfare " + res.welfare.to_string() + " != buyer " + res.buyer_surplus.to_string() + " + supplier " +
-              res.supplier_surplus.to_string() + " + residual " + res.rounding_residual.to_string());
+    check_money(round, res, f);
     const Decimal want_buyer = money(bid_value - static_cast<int128>(buyer_ticks) * volume);
     int128 received_ticks = 0;
     for (std::size_t i = 0; i < y.size(); ++i)
@@ -595,24 +691,7 @@ void check_round(const jpclear::Round& round, const jpclear::Result& res, Findin
 
     // 7. Awards: accepted bids (P desc, id) against accepted offers (A asc,
     //    id), front to front; lots add up to the fills.
-    std::vector<std::int64_t> award_x(x.size(), 0), award_y(y.size(), 0);
-    for (const auto& a : res.awards) {
-        if (a.bid.value >= x.size() || a.offer.value >= y.size() || a.lots.count <= 0) {
-            f.add("award refers to bid " + std::to_string(a.bid.value) + ", offer " + std::to_string(a.offer.value) +
-                  " with " + std::to_string(a.lots.count) + " lots");
-            return;
-        }
-        award_x[a.bid.value] += a.lots.count;
-        award_y[a.offer.value] += a.lots.count;
-    }
-    for (std::size_t i = 0; i < x.size(); ++i)
-        if (award_x[i] != x[i])
-            f.add("awards give bid " + bids.id[i] + " " + std::to_string(award_x[i]) + " lots, it is filled " +
-                  std::to_string(x[i]));
-    for (std::size_t i = 0; i < y.size(); ++i)
-        if (award_y[i] != y[i])
-            f.add("awards take " + std::to_string(award_y[i]) + " lots from offer " + offers.id[i] + ", it is filled " +
-                  std::to_string(y[i]));
+    if (!award_sums_match(round, res, f)) return;
     {
         std::vector<std::size_t> ab, ao;
         for (std::size_t i : bo)
@@ -683,12 +762,49 @@ void check_round(const jpclear::Round& round, const jpclear::Result& res, Findin
     }
 }
 
-/// 8. The same round with its orders permuted (ids kept) clears the same.
-void check_invariance(const jpclear::Round& round, const jpclear::Result& res, Rng& rng, Findings& f) {
+/// `s`, the result of `shuffled` (a permutation of `round`), with its lists
+/// and award references put back in `round`'s order.
+jpclear::Result in_round_order(const jpclear::Round& round, const jpclear::Round& shuffled, jpclear::Result s) {
+    auto positions = [](const auto& orders) {
+        std::unordered_map<std::string_view, std::uint32_t> at;
+        for (std::size_t i = 0; i < orders.size(); ++i) at.emplace(orders[i].id, static_cast<std::uint32_t>(i));
+        return at;
+    };
+    const auto bid_at = positions(round.bids), offer_at = positions(round.offers);
+    auto reorder = [](std::vector<jpclear::OrderResult>& lines, const auto& shuffled_orders, const auto& at) {
+        std::vector<jpclear::OrderResult> out(lines.size());
+        for (auto& o : lines) {
+            const std::uint32_t to = at.at(shuffled_orders[o.order.value].id);
+            o.order = jpclear::OrderIndex{to};
+            out[to] = std::move(o);
+        }
+        lines = std::move(out);
+    };
+    reorder(s.bids, shuffled.bids, bid_at);
+    reorder(s.offers, shuffled.offers, offer_at);
+    for (auto& a : s.awards) {
+        a.bid = jpclear::OrderIndex{bid_at.at(shuffled.bids[a.bid.value].id)};
+        a.offer = jpclear::OrderIndex{offer_at.at(shuffled.offers[a.offer.value].id)};
+    }
+    return s;
+}
+
+/// Determinism: clearing the same round again gives the same bytes.
+void check_rerun(const jpclear::Round& round, const std::string& bytes, const jpclear::Options& options, Findings& f) {
+    const jpclear::ClearOutcome again = jpclear::clear(round, options);
+    if (!again.ok() || !again.result || jpclear::result_json(round, *again.result) != bytes)
+        f.add("a second clear() of the same round gives other result_json bytes");
+}
+
+/// 8. The same round with its orders permuted (ids kept) clears the same:
+///    field by field (to say what differs), then result_json byte for byte
+///    once the lists are put back in input order.
+void check_invariance(const jpclear::Round& round, const jpclear::Result& res, const std::string& bytes,
+                      const jpclear::Options& options, Rng& rng, Findings& f) {
     jpclear::Round shuffled = round;
     rng.shuffle(shuffled.bids);
     rng.shuffle(shuffled.offers);
-    const jpclear::ClearOutcome out = jpclear::clear(shuffled);
+    const jpclear::ClearOutcome out = jpclear::clear(shuffled, options);
     if (!out.ok() || !out.result) {
         f.add("shuffled copy: clear() returned " + std::string(jpclear::to_string(out.status)));
         return;
@@ -727,6 +843,8 @@ void check_invariance(const jpclear::Round& round, const jpclear::Result& res, R
                a.price == b.price;
     }
     if (!same) f.add("shuffled copy: the awards differ");
+    if (f.empty() && !bytes.empty() && jpclear::result_json(round, in_round_order(round, shuffled, s)) != bytes)
+        f.add("shuffled copy: result_json differs once put back in input order");
 }
 
 int env_int(const char* name, int fallback) {
@@ -734,11 +852,26 @@ int env_int(const char* name, int fallback) {
     return v && *v ? std::atoi(v) : fallback;
 }
 
-// ---------------------------------------------------------------- the test
+// ---------------------------------------------------------------- the tests
+
+long long elapsed_ms(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// A failing round: its findings, and (for the first few) the round itself.
+void report(const jpclear::Round& round, int index, const Findings& f, int& failed, int& dumped) {
+    if (f.empty()) return;
+    ++failed;
+    std::string text;
+    for (const auto& m : f.messages) text += "  - " + m + "\n";
+    if (f.dropped) text += "  ... and " + std::to_string(f.dropped) + " more\n";
+    if (dumped++ < kMaxDumpedRounds) text += dump(round, index);
+    ADD_FAILURE() << "round #" << index << " (JPCLEAR_PROPERTY_ONLY=" << index << ") breaks the spec:\n" << text;
+}
 
 TEST(PropertyConvex, RandomRoundsMeetTheSpec) {
     const int only = env_int("JPCLEAR_PROPERTY_ONLY", -1);
-    const int rounds = env_int("JPCLEAR_PROPERTY_ROUNDS", kDefaultRounds);
+    const int rounds = env_int("JPCLEAR_PROPERTY_ROUNDS", jpclear::test::sweep_rounds(kDefaultRounds));
     const auto start = std::chrono::steady_clock::now();
     Coverage cov;
     int failed = 0, dumped = 0;
@@ -754,24 +887,20 @@ TEST(PropertyConvex, RandomRoundsMeetTheSpec) {
             f.add(why);
         } else {
             check_round(round, *out.result, f, cov);
+            const bool bytes_too = index % kBytesEvery == 0;
+            const std::string bytes = bytes_too ? jpclear::result_json(round, *out.result) : std::string();
+            if (bytes_too) check_rerun(round, bytes, {}, f);
             Rng shuffle_rng(kSeed + static_cast<std::uint64_t>(index));
-            check_invariance(round, *out.result, shuffle_rng, f);
+            check_invariance(round, *out.result, bytes, {}, shuffle_rng, f);
         }
-        if (f.empty()) continue;
-        ++failed;
-        std::string text;
-        for (const auto& m : f.messages) text += "  - " + m + "\n";
-        if (f.dropped) text += "  ... and " + std::to_string(f.dropped) + " more\n";
-        if (dumped++ < kMaxDumpedRounds) text += dump(round, index);
-        ADD_FAILURE() << "round #" << index << " (JPCLEAR_PROPERTY_ONLY=" << index << ") breaks the spec:\n" << text;
+        report(round, index, f, failed, dumped);
     }
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    const long long ms = elapsed_ms(start);
     std::printf(
         "property: %d rounds in %lld ms, %d failing; cleared %d, no-trade %d, large %d, uniform %d, "
         "pay-as-bid %d, open intervals %d, split groups %d, remainder ties %d, P==A units %d, "
         "ineligible offers %d\n",
-        only >= 0 ? 1 : rounds, static_cast<long long>(ms), failed, cov.cleared, cov.no_trade, cov.large, cov.uniform,
+        only >= 0 ? 1 : rounds, ms, failed, cov.cleared, cov.no_trade, cov.large, cov.uniform,
         cov.pay_as_bid, cov.open_interval, cov.split_groups, cov.remainder_ties, cov.zero_margin_units, cov.ineligible);
     EXPECT_EQ(failed, 0);
     // The sweep proves little unless the generator reaches the hard cases.
@@ -783,6 +912,72 @@ TEST(PropertyConvex, RandomRoundsMeetTheSpec) {
         EXPECT_GT(cov.remainder_ties, rounds / 20);
         EXPECT_GT(cov.zero_margin_units, rounds / 50);
         EXPECT_GT(cov.open_interval, rounds / 20);
+    }
+}
+
+/// The cap (spec 5, rule 3): no origin sells more than floor(s V), and the
+/// result says so for every origin it lists.
+void check_cap(const jpclear::Round& round, const jpclear::Result& res, Findings& f) {
+    if (!round.rules.max_origin_share) return;
+    const auto cap = static_cast<std::int64_t>(
+        floor_quotient(*round.rules.max_origin_share * di(res.cleared_lots.count), di(1)));
+    for (const auto& [code, t] : res.origins)
+        if (t.lots.count > cap || t.cap_lots != jpclear::Lots{cap})
+            f.add("origin " + code + " sells " + std::to_string(t.lots.count) + " lots, cap_lots " +
+                  (t.cap_lots ? std::to_string(t.cap_lots->count) : "none") + "; floor(s V) is " + std::to_string(cap));
+}
+
+TEST(PropertyBlocksAndCaps, RandomRoundsConserveOrdersLotsAndMoneyWithStableBytes) {
+    const int only = env_int("JPCLEAR_PROPERTY_ONLY", -1);
+    const int rounds = env_int("JPCLEAR_PROPERTY_ROUNDS", jpclear::test::sweep_rounds(kDefaultRounds)) / kBlockRoundsPer;
+    jpclear::Options options;
+    options.node_limit = kBlockNodeLimit;
+    const auto start = std::chrono::steady_clock::now();
+    int failed = 0, dumped = 0, searched = 0, at_limit = 0, cleared = 0, rejected_blocks = 0, capped_origins = 0;
+    for (int index = only >= 0 ? only : 0; index < (only >= 0 ? only + 1 : rounds); ++index) {
+        const jpclear::Round round = make_block_round(index);
+        Findings f;
+        const jpclear::ClearOutcome out = jpclear::clear(round, options);
+        if (!out.ok() || !out.result) {
+            std::string why = std::string("clear() returned ") + jpclear::to_string(out.status);
+            for (const auto& p : out.problems) why += "; " + p.to_string();
+            f.add(why);
+        } else if (const jpclear::Result& res = *out.result; listed_once(round, res, f)) {
+            searched += !jpclear::prepare(round).book.is_convex();
+            at_limit += res.optimality == jpclear::Optimality::limit;
+            cleared += res.status == jpclear::RoundStatus::cleared;
+            auto any = [](const auto& lines, jpclear::ReasonCode code) {
+                return std::any_of(lines.begin(), lines.end(), [code](const auto& o) { return o.reason_code == code; });
+            };
+            rejected_blocks += any(res.bids, jpclear::ReasonCode::block_not_placed) ||
+                               any(res.offers, jpclear::ReasonCode::block_not_placed);
+            capped_origins += any(res.offers, jpclear::ReasonCode::origin_cap);
+            check_lines(round, convert(round).second.eligible, res, f);
+            award_sums_match(round, res, f);
+            check_money(round, res, f);
+            check_cap(round, res, f);
+            if (res.optimality == jpclear::Optimality::limit && (!res.bound || *res.bound < res.welfare))
+                f.add("stopped at the node limit without a bound at least its welfare");
+            // Under a node limit too: the limit is counted in nodes, not time.
+            const std::string bytes = jpclear::result_json(round, res);
+            check_rerun(round, bytes, options, f);
+            Rng shuffle_rng(kSeed + 0xb10c + static_cast<std::uint64_t>(index));
+            check_invariance(round, res, bytes, options, shuffle_rng, f);
+        }
+        report(round, index, f, failed, dumped);
+    }
+    const long long ms = elapsed_ms(start);
+    std::printf(
+        "property, blocks and caps: %d rounds in %lld ms, %d failing; searched %d, at the node limit (%lld) %d, "
+        "cleared %d, with a rejected block %d, with an origin at its cap %d\n",
+        only >= 0 ? 1 : rounds, ms, failed, searched,
+        static_cast<long long>(kBlockNodeLimit), at_limit, cleared, rejected_blocks, capped_origins);
+    EXPECT_EQ(failed, 0);
+    if (only < 0 && rounds >= 300) {
+        EXPECT_GT(searched, rounds * 3 / 4);
+        EXPECT_GT(cleared, rounds / 2);
+        EXPECT_GT(rejected_blocks, rounds / 20);
+        EXPECT_GT(capped_origins, rounds / 20);
     }
 }
 
