@@ -109,6 +109,28 @@ with tempfile.TemporaryDirectory() as tmp:
     both = run("clear", ROUND, "--bids", bids_csv)
     check("lists given twice is bad input", both.returncode == 2 and "bids" in both.stderr)
 
+    # Resource limits: a clear problem naming the limit, nothing on stdout.
+    n_orders = len(doc["bids"]) + len(doc["offers"])
+    mb = run("clear", ROUND, "--max-bytes", "100")
+    check("--max-bytes refuses a larger file", mb.returncode == 2 and mb.stdout == ""
+          and "limit of 100 bytes" in mb.stderr, mb.stderr[:300])
+    mo = run("clear", ROUND, "--max-orders", str(n_orders - 1))
+    check("--max-orders refuses a round with more orders", mo.returncode == 2 and mo.stdout == ""
+          and f"more than {n_orders - 1}" in mo.stderr, mo.stderr[:300])
+    ok_at = run("clear", ROUND, "--max-orders", str(n_orders), "--max-bytes", str(os.path.getsize(ROUND)))
+    check("limits equal to the round's size accept it", ok_at.returncode == 0 and ok_at.stdout == p.stdout,
+          ok_at.stderr[:300])
+    split = run("validate", shellp, "--bids", bids_csv, "--offers", offers_csv, "--max-orders", str(n_orders - 1))
+    check("--max-orders counts CSV bids and offers together", split.returncode == 2
+          and f"holds {n_orders} orders, more than the limit of {n_orders - 1}" in split.stderr, split.stderr[:300])
+    zero = run("clear", ROUND, "--max-orders", "0")
+    check("a zero limit is a usage error", zero.returncode == 2 and "--max-orders" in zero.stderr, zero.stderr[:300])
+    empty = os.path.join(tmp, "empty.json")
+    open(empty, "w").close()
+    e = run("clear", empty)
+    check("an empty file is bad input with a problem", e.returncode == 2 and e.stdout == "" and e.stderr != "",
+          e.stderr[:300])
+
     # generate -> clear, deterministic.
     g1 = run("generate", "--bids", "2000", "--offers", "200", "--seed", "5")
     g2 = run("generate", "--bids", "2000", "--offers", "200", "--seed", "5")

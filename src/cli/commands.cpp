@@ -30,7 +30,8 @@ namespace {
 constexpr const char* usage = R"(usage:
   jpclear clear ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--out RESULT.json]
                            [--summary] [--verbose] [--node-limit N] [--time-limit-ms N]
-  jpclear validate ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv]
+                           [--max-bytes N] [--max-orders N]
+  jpclear validate ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--max-bytes N] [--max-orders N]
   jpclear generate --bids N --offers M [--seed S] [--blocks PER_MILLE] [--cap] [--out ROUND.json]
   jpclear --version
 
@@ -69,9 +70,17 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     return vm;
 }
 
+ReadLimits read_limits(const po::variables_map& vm) {
+    ReadLimits limits;
+    limits.max_bytes = vm["max-bytes"].as<std::uint64_t>();
+    limits.max_orders = vm["max-orders"].as<std::uint64_t>();
+    if (limits.max_bytes == 0 || limits.max_orders == 0) throw UsageError{"--max-bytes and --max-orders must be at least 1"};
+    return limits;
+}
+
 // The round, with CSV lists in place of the JSON ones where given.
 std::optional<Round> load_round(const po::variables_map& vm, Problems& problems, spdlog::logger& log) {
-    const ReadLimits limits;
+    const ReadLimits limits = read_limits(vm);
     OrderSources sources;
     sources.bids_from_csv = vm.count("bids") > 0;
     sources.offers_from_csv = vm.count("offers") > 0;
@@ -94,6 +103,13 @@ std::optional<Round> load_round(const po::variables_map& vm, Problems& problems,
             if (read.round) read.round->offers = std::move(offers.offers);
         }
     }
+    // Each reader keeps to the limit on its own; the limit is on the round.
+    if (read.round) {
+        const std::uint64_t orders = read.round->bids.size() + read.round->offers.size();
+        if (orders > limits.max_orders)
+            problems.push_back({"", "the round holds " + std::to_string(orders) + " orders, more than the limit of " +
+                                        std::to_string(limits.max_orders) + " (--max-orders)"});
+    }
     if (!problems.empty()) return std::nullopt;
     log.debug("read {} bids and {} offers in {:.1f} ms", read.round->bids.size(), read.round->offers.size(),
               ms_since(t0));
@@ -103,7 +119,9 @@ std::optional<Round> load_round(const po::variables_map& vm, Problems& problems,
 void add_input_options(po::options_description& named, po::positional_options_description& positional) {
     named.add_options()("round", po::value<std::string>()->required(), "round file (JSON)")(
         "bids", po::value<std::string>(), "bids as CSV, replacing the round's bids")(
-        "offers", po::value<std::string>(), "offers as CSV, replacing the round's offers");
+        "offers", po::value<std::string>(), "offers as CSV, replacing the round's offers")(
+        "max-bytes", po::value<std::uint64_t>()->default_value(ReadLimits{}.max_bytes), "largest input file, in bytes")(
+        "max-orders", po::value<std::uint64_t>()->default_value(ReadLimits{}.max_orders), "most bids plus offers");
     positional.add("round", 1);
 }
 
