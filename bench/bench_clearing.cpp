@@ -13,9 +13,15 @@
 //                         each one's ns per order (the scaling table).
 //   BM_CoreMemory/n       scratch bytes per order of clear_convex's workspace,
 //                         and its peak heap use per order, counted.
+//   BM_ClearMemory/n      the whole clear() call's heap peak per order, its
+//                         parts (prepare, the book, build_result, the Result),
+//                         and the Round's own heap, counted.
+//   BM_ClearMemoryBlocks/n  the same on a round with blocks and the origin cap.
 //   BM_PrepareOnly/n      prepare(): validation and conversion to ticks.
 //   BM_FullPath/n         `jpclear clear` in-process: parse JSON, clear(),
 //                         write the result JSON.
+//   BM_JsonMemory/n       heap of reading the round JSON and of writing the
+//                         result JSON, per order, counted.
 // Peers (other files of this binary): BM_ClpLp (bench_clp.cpp), BM_CbcMip
 // and BM_BlockSearch (bench_blocks.cpp).
 // Here n is bids + offers, about 10:1, no blocks, no cap (the convex fast
@@ -118,6 +124,17 @@ std::size_t distinct_prices(const OrderBook& book) {
         return static_cast<std::size_t>(std::unique(v.begin(), v.end()) - v.begin());
     };
     return distinct(book.bid_price) + distinct(book.offer_price);
+}
+
+/// The round as `jpclear.round/1` text, written on first need and kept: writing
+/// it is `jpclear generate`'s cost, not what any benchmark measures.
+const std::string& round_text(Case& c) {
+    if (c.json.empty()) {
+        std::ostringstream out;
+        jpclear::write_round_json(out, c.round);
+        c.json = std::move(out).str();
+    }
+    return c.json;
 }
 
 // --- sizes ------------------------------------------------------------------
@@ -290,7 +307,7 @@ void BM_CoreMemory(benchmark::State& state) {
         jpclear::ConvexWorkspace ws;
         heap_tracking_begin();
         jpclear::Allocation a = jpclear::clear_convex(book, ws);
-        peak = static_cast<double>(heap_tracking_end());
+        peak = static_cast<double>(heap_tracking_end().peak);
         benchmark::DoNotOptimize(a.volume);
         workspace = static_cast<double>(ws.priced.capacity() * sizeof(ws.priced[0]) +
                                         ws.group.capacity() * sizeof(ws.group[0]) +
@@ -304,6 +321,95 @@ void BM_CoreMemory(benchmark::State& state) {
     state.counters["heap_tracked"] = heap_tracking_works() ? 1 : 0;
 }
 BENCHMARK(BM_CoreMemory)->Apply(all_sizes)->Iterations(1);
+
+/// Heap of the Result's reason strings: one sentence per order that did not
+/// fill, which is what makes the Result larger than the order records alone.
+std::int64_t reason_text_bytes(const jpclear::Result& r) {
+    std::int64_t bytes = 0;
+    for (const auto* side : {&r.bids, &r.offers})
+        for (const jpclear::OrderResult& o : *side) bytes += heap_bytes(o.reason);
+    return bytes;
+}
+
+/// What a library caller pays for one clear() call, beside the Round it
+/// passes in. Per order (n = bids + offers), all counted by the replaced
+/// operator new:
+///  - round_bytes_per_order: heap the Round holds (its order vectors, and
+///    strings too long for the small-string buffer). The caller holds it
+///    before and after; it is in none of the figures below.
+///  - prepare_peak_bytes_per_order, book_bytes_per_order: prepare() at its
+///    peak, and the OrderBook it hands on.
+///  - build_peak_bytes_per_order: build_result() at its peak, given the
+///    allocation (convex rounds only: the block search's own scratch shows in
+///    the clear() peak instead).
+///  - result_bytes_per_order: the Result clear() returns;
+///    reason_text_bytes_per_order the part of it that is reason strings.
+///  - clear_peak_bytes_per_order, clear_peak_bytes: the whole call at its
+///    peak, Result included.
+/// The parts are measured one after another, each alone, so the process never
+/// holds two books at once (10^7 orders is several GB already).
+void report_clear_memory(benchmark::State& state, const jpclear::Round& round, std::int64_t round_bytes,
+                         const jpclear::Options& options) {
+    HeapUse prepare_use, build_use, clear_use;
+    std::int64_t reason_text = 0;
+    bool convex = false, cleared = false;
+    for (auto _ : state) {
+        {
+            auto prepared = heap_use_of([&] { return jpclear::prepare(round); });
+            prepare_use = prepared.heap;
+            const OrderBook& book = prepared.value.book;
+            convex = book.is_convex();
+            if (convex) {
+                const jpclear::Allocation a = jpclear::clear_convex(book);
+                build_use = heap_use_of([&] { return jpclear::build_result(round, book, a); }).heap;
+            }
+        }
+        auto outcome = heap_use_of([&] { return jpclear::clear(round, options); });
+        clear_use = outcome.heap;
+        cleared = outcome.value.ok() && outcome.value.result->status == jpclear::RoundStatus::cleared;
+        if (cleared) reason_text = reason_text_bytes(*outcome.value.result);
+    }
+    // A round that is invalid or does not trade would measure an early return.
+    if (!cleared) {
+        state.SkipWithError("the round does not clear with a trade");
+        return;
+    }
+    const double n = static_cast<double>(round.bids.size() + round.offers.size());
+    auto per_order = [n](std::int64_t bytes) { return static_cast<double>(bytes) / n; };
+    state.counters["round_bytes_per_order"] = per_order(round_bytes);
+    state.counters["prepare_peak_bytes_per_order"] = per_order(prepare_use.peak);
+    state.counters["book_bytes_per_order"] = per_order(prepare_use.held);
+    if (convex) state.counters["build_peak_bytes_per_order"] = per_order(build_use.peak);
+    state.counters["result_bytes_per_order"] = per_order(clear_use.held);
+    state.counters["reason_text_bytes_per_order"] = per_order(reason_text);
+    state.counters["clear_peak_bytes_per_order"] = per_order(clear_use.peak);
+    state.counters["clear_peak_bytes"] = static_cast<double>(clear_use.peak);
+    state.counters["heap_tracked"] = heap_tracking_works() ? 1 : 0;
+}
+
+void BM_ClearMemory(benchmark::State& state) {
+    const SizeSet* set = usable_set(state);
+    if (!set) return;
+    const Case& c = *set->cases.front();
+    report_clear_memory(state, c.round, c.round_heap_bytes, {});
+}
+BENCHMARK(BM_ClearMemory)->Apply(all_sizes)->Iterations(1);
+
+/// The same with 5% blocks and the 0.65 origin cap, so clear() takes the block
+/// search instead of clear_convex. One size: generating and searching such a
+/// round is cheap at 10^5 orders, and the question is only whether the search
+/// changes the memory per order.
+void BM_ClearMemoryBlocks(benchmark::State& state) {
+    jpclear::GenerateSpec spec = spec_for(state.range(0), 1);
+    spec.block_per_mille = 50;
+    spec.origin_cap = true;
+    const auto generated = heap_use_of([&] { return jpclear::generate_round(spec); });
+    jpclear::Options options;
+    // A safety net for the suite, as in BM_BlockSearch; memory is what is measured.
+    options.time_limit_ms = 20'000;
+    report_clear_memory(state, generated.value, generated.heap.held, options);
+}
+BENCHMARK(BM_ClearMemoryBlocks)->Arg(100'000)->Iterations(1)->Unit(benchmark::kMicrosecond);
 
 void BM_PrepareOnly(benchmark::State& state) {
     const SizeSet* set = usable_set(state);
@@ -323,16 +429,9 @@ void BM_FullPath(benchmark::State& state) {
     const SizeSet* set = usable_set(state);
     if (!set) return;
     for (const std::unique_ptr<Case>& c : set->cases) {
-        // The input text is made once: writing it is `jpclear generate`'s
-        // cost, not `jpclear clear`'s.
-        if (c->json.empty()) {
-            std::ostringstream out;
-            jpclear::write_round_json(out, c->round);
-            c->json = std::move(out).str();
-        }
         // Checked outside the timed loop: an input that fails to parse or
         // clear would time the error path.
-        jpclear::RoundRead read = jpclear::read_round_json(c->json);
+        jpclear::RoundRead read = jpclear::read_round_json(round_text(*c));
         if (!read.round) {
             state.SkipWithError("generated round JSON does not read back");
             return;
@@ -355,6 +454,55 @@ void BM_FullPath(benchmark::State& state) {
     state.counters["json_bytes"] = static_cast<double>(set->cases.front()->json.size());
 }
 BENCHMARK(BM_FullPath)->Apply(json_sizes);
+
+/// The JSON ends of `jpclear clear`, which BM_ClearMemory leaves out, per
+/// order, counted like it:
+///  - json_bytes_per_order: the round's text (held by the caller, not counted
+///    below).
+///  - read_peak_bytes_per_order, read_round_bytes_per_order:
+///    read_round_json() at its peak, and the Round it returns (the reader's
+///    vectors grow as orders arrive, so it may hold more than a generated one).
+///  - write_peak_bytes_per_order, output_bytes_per_order: result_json() at its
+///    peak, its text included, and that text's length.
+/// 10^6 at most: at 10^7 the text, a second Round and the Result would add
+/// several GB to the cached round; bench/peak_memory.sh measures that size in
+/// the CLI instead.
+void BM_JsonMemory(benchmark::State& state) {
+    const SizeSet* set = usable_set(state);
+    if (!set) return;
+    Case& c = *set->cases.front();
+    const std::string& text = round_text(c);
+    const jpclear::ClearOutcome outcome = jpclear::clear(c.round);
+    if (!outcome.ok()) {
+        state.SkipWithError("generated round does not clear");
+        return;
+    }
+    HeapUse read_use, write_use;
+    std::size_t output = 0;
+    bool read_ok = false;
+    for (auto _ : state) {
+        {
+            auto read = heap_use_of([&] { return jpclear::read_round_json(text); });
+            read_use = read.heap;
+            read_ok = read.value.round.has_value();
+        }
+        auto written = heap_use_of([&] { return jpclear::result_json(c.round, *outcome.result); });
+        write_use = written.heap;
+        output = written.value.size();
+    }
+    if (!read_ok) {
+        state.SkipWithError("generated round JSON does not read back");
+        return;
+    }
+    const double n = static_cast<double>(set->orders);
+    state.counters["json_bytes_per_order"] = static_cast<double>(text.size()) / n;
+    state.counters["read_peak_bytes_per_order"] = static_cast<double>(read_use.peak) / n;
+    state.counters["read_round_bytes_per_order"] = static_cast<double>(read_use.held) / n;
+    state.counters["write_peak_bytes_per_order"] = static_cast<double>(write_use.peak) / n;
+    state.counters["output_bytes_per_order"] = static_cast<double>(output) / n;
+    state.counters["heap_tracked"] = heap_tracking_works() ? 1 : 0;
+}
+BENCHMARK(BM_JsonMemory)->Apply(json_sizes)->Arg(1'000'000)->Iterations(1);
 
 }  // namespace
 

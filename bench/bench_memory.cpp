@@ -1,6 +1,6 @@
-// Heap accounting for BM_CoreMemory: this binary replaces the global
-// operator new and delete with ones that forward to malloc and free and,
-// while tracking is on, add up the bytes held.
+// Heap accounting for BM_CoreMemory, BM_ClearMemory and BM_JsonMemory: this
+// binary replaces the global operator new and delete with ones that forward
+// to malloc and free and, while tracking is on, add up the bytes held.
 //
 // Why replace them rather than trust vector capacities alone: capacity says
 // what the workspace keeps, but not what a call holds at its peak (temporary
@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "bench_support.h"
@@ -64,9 +65,17 @@ void heap_tracking_begin() {
     tracking = true;
 }
 
-std::int64_t heap_tracking_end() {
+HeapUse heap_tracking_end() {
     tracking = false;
-    return peak;
+    return {peak, live};
+}
+
+std::int64_t heap_bytes(const std::string& s) {
+    // Within the object itself means the small-string buffer: no heap.
+    const auto self = reinterpret_cast<std::uintptr_t>(&s);
+    const auto text = reinterpret_cast<std::uintptr_t>(s.data());
+    if (text >= self && text < self + sizeof s) return 0;
+    return static_cast<std::int64_t>(malloc_usable_size(const_cast<char*>(s.data())));
 }
 
 bool heap_tracking_works() {
@@ -75,7 +84,7 @@ bool heap_tracking_works() {
         std::vector<char> probe(4096);
         benchmark::DoNotOptimize(probe.data());
     }
-    return heap_tracking_end() >= 4096;
+    return heap_tracking_end().peak >= 4096;
 }
 
 }  // namespace jpclear::bench

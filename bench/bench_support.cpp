@@ -48,7 +48,9 @@ const SizeSet& size_set(std::int64_t n) {
         const std::size_t count = rounds_for(n);
         for (std::uint64_t seed = 1; seed <= count; ++seed) {
             auto c = std::make_unique<Case>();
-            c->round = generate_round(spec_for(n, seed));
+            auto generated = heap_use_of([&] { return generate_round(spec_for(n, seed)); });
+            c->round = std::move(generated.value);
+            c->round_heap_bytes = generated.heap.held;
             Prepared prepared = prepare(c->round);
             set.ok = set.ok && prepared.problems.empty() && prepared.book.is_convex() &&
                      clear_convex(prepared.book).volume > 0;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "jpclear/clearing/allocation.h"
@@ -34,7 +35,8 @@ bool env_is_one(const char* name);
 struct Case {
     Round round;
     OrderBook book;
-    std::string json;  ///< the round as `jpclear.round/1`; filled on first need
+    std::string json;                  ///< the round as `jpclear.round/1`; filled on first need
+    std::int64_t round_heap_bytes = 0;  ///< heap the Round holds (strings, order vectors)
 };
 
 /// The rounds of one size, taken in turn by every benchmark of that size.
@@ -131,9 +133,33 @@ std::string int128_string(int128 v);
 /// operator new and delete, from zero.
 void heap_tracking_begin();
 
-/// Stops counting; returns the most bytes held at once since
-/// heap_tracking_begin(), above what was live then.
-std::int64_t heap_tracking_end();
+/// Heap bytes counted between heap_tracking_begin() and heap_tracking_end(),
+/// both above what was live at the beginning.
+struct HeapUse {
+    std::int64_t peak = 0;  ///< the most held at once
+    std::int64_t held = 0;  ///< still held at the end: what the tracked code kept
+};
+
+/// Stops counting.
+HeapUse heap_tracking_end();
+
+/// fn()'s value and the heap its call used. The value is still alive when
+/// counting stops, so `held` is what it owns (plus anything leaked).
+template <class Fn>
+auto heap_use_of(Fn&& fn) {
+    struct Tracked {
+        decltype(fn()) value;
+        HeapUse heap;
+    };
+    heap_tracking_begin();
+    auto value = fn();
+    const HeapUse heap = heap_tracking_end();
+    return Tracked{std::move(value), heap};
+}
+
+/// Heap a string's text takes (glibc usable size); 0 when it fits the
+/// string's own small buffer.
+std::int64_t heap_bytes(const std::string& s);
 
 /// Whether the counting operator new is the one in use (checked by counting a
 /// known allocation), so a 0 from heap_tracking_end() can be trusted.

@@ -121,6 +121,10 @@ def duration_us(us: float) -> str:
     return f"{us:.3g} µs"
 
 
+def gib(b: float) -> str:
+    return f"{b / 2**30:.2f} GiB" if b >= 2**30 else f"{b / 2**20:.1f} MiB"
+
+
 def verdict(met: bool | None) -> str:
     return {True: "**met**", False: "**not met**", None: "not measured"}[met]
 
@@ -183,7 +187,119 @@ def git_revision(repo: Path) -> str:
 # --- the page ---------------------------------------------------------------------
 
 
-def build_page(res: Results, build_dir: Path | None, repo: Path, json_path: Path, revision: str | None) -> str:
+def unusable(run: dict | None) -> str | None:
+    """Why a heap-counting run shows no numbers, or None when it does."""
+    if not ok(run):
+        return "failed: " + (run or {}).get("error_message", "?")
+    return None if run.get("heap_tracked") == 1 else "not counted"
+
+
+def clear_memory_section(res: Results) -> list[str]:
+    """The heap of the whole clear() call and of the JSON ends, per order."""
+    out: list[str] = []
+    add = out.append
+    whole = res.family("BM_ClearMemory")
+    blocks = res.family("BM_ClearMemoryBlocks")
+    if not (whole or blocks):
+        return out
+
+    def bytes_cell(run: dict, counter: str) -> str:
+        return f"{run[counter]:.0f}" if counter in run else "n/a"
+
+    add("The whole `clear()` call as a library caller makes it (`BM_ClearMemory`: `prepare()`, the clearing, "
+        "`build_result()`), counted the same way, bytes per order (n = bids + offers). *Round* is the heap the "
+        "input `Round` holds (order vectors, and strings too long for the small-string buffer); the caller "
+        "holds it before and after the call, and it is in none of the other columns. *clear() peak* includes "
+        "the `Result` it returns, which is then held by the caller too. The other columns are parts measured "
+        "one at a time: `prepare()` at its peak, the order book it returns, `build_result()` at its peak (given "
+        "the allocation), the `Result` and the part of it that is reason text.")
+    add("")
+    rows = []
+    labelled = [(n, size_name(n), r) for n, r in whole.items()] + \
+               [(n, f"{size_name(n)}, 5% blocks, cap 0.65", r) for n, r in blocks.items()]
+    for n, label, r in labelled:
+        if why := unusable(r):
+            rows.append([label, why] + [""] * 8)
+            continue
+        rows.append([label, bytes_cell(r, "round_bytes_per_order"), bytes_cell(r, "prepare_peak_bytes_per_order"),
+                     bytes_cell(r, "book_bytes_per_order"), bytes_cell(r, "build_peak_bytes_per_order"),
+                     bytes_cell(r, "result_bytes_per_order"), bytes_cell(r, "reason_text_bytes_per_order"),
+                     bytes_cell(r, "clear_peak_bytes_per_order"), gib(r["clear_peak_bytes"]),
+                     gib(r["clear_peak_bytes"] + r["round_bytes_per_order"] * n)])
+    add(table(["orders", "Round", "prepare() peak", "order book", "build_result() peak", "Result",
+               "of it reason text", "clear() peak", "clear() peak, all orders", "peak + Round, all orders"], rows))
+    add("")
+    good = [n for n in whole if not unusable(whole[n])]
+    if good:
+        n = good[-1]
+        r = whole[n]
+        add(f"At {size_name(n)} orders `clear()` holds at most {gib(r['clear_peak_bytes'])} of heap "
+            f"({r['clear_peak_bytes_per_order']:.0f} bytes per order) on top of the Round's "
+            f"{r['round_bytes_per_order']:.0f} bytes per order. The `Result` is most of it "
+            f"({r['result_bytes_per_order']:.0f} bytes per order, {r['reason_text_bytes_per_order']:.0f} of them "
+            "the text of the reasons).")
+        # The peak falls inside build_result() when the order book, the
+        # allocation (BM_CoreMemory's result) and build_result()'s own peak add
+        # up to it; said only when the numbers show it.
+        core = res.run("BM_CoreMemory", n)
+        if ok(core) and "build_peak_bytes_per_order" in r:
+            parts = r["book_bytes_per_order"] + core["output_bytes_per_order"] + r["build_peak_bytes_per_order"]
+            if abs(parts - r["clear_peak_bytes_per_order"]) <= 0.01 * r["clear_peak_bytes_per_order"]:
+                out[-1] += (f" The peak comes while the result is built: order book "
+                            f"{r['book_bytes_per_order']:.0f} + allocation {core['output_bytes_per_order']:.0f} + "
+                            f"`build_result()` peak {r['build_peak_bytes_per_order']:.0f} = {parts:.0f} bytes per "
+                            "order; the clearing's own scratch (the table above) is freed by then.")
+        for m, b in blocks.items():
+            if not unusable(b) and not unusable(whole.get(m)):
+                add("")
+                add(f"With 5% blocks and the origin cap, `clear()` takes the block search instead of `clear_convex` "
+                    f"and peaks at {b['clear_peak_bytes_per_order']:.0f} bytes per order at {size_name(m)} orders, "
+                    f"against {whole[m]['clear_peak_bytes_per_order']:.0f} for the convex round of that size.")
+        add("")
+
+    json_mem = res.family("BM_JsonMemory")
+    if json_mem:
+        add("The JSON ends of `jpclear clear`, which `clear()` leaves out (`BM_JsonMemory`, bytes per order): "
+            "`read_round_json()` at its peak over the round's text (the text itself not counted), the `Round` "
+            "it returns, and `result_json()` at its peak, its text included.")
+        add("")
+        rows = []
+        for n, r in json_mem.items():
+            if why := unusable(r):
+                rows.append([size_name(n), why, "", "", "", ""])
+                continue
+            rows.append([size_name(n), f"{r['json_bytes_per_order']:.0f}", f"{r['read_peak_bytes_per_order']:.0f}",
+                         f"{r['read_round_bytes_per_order']:.0f}", f"{r['write_peak_bytes_per_order']:.0f}",
+                         f"{r['output_bytes_per_order']:.0f}"])
+        add(table(["orders", "round text", "read_round_json() peak", "Round as read", "result_json() peak",
+                   "result text"], rows))
+        add("")
+    return out
+
+
+PEAK_MEMORY_SECTION = "Peak memory at 10^7 orders"
+
+
+def kept_section(page: Path, title: str) -> list[str] | None:
+    """Section `title` of an existing page, up to the next one, as its lines.
+
+    Sections measured by other means than the benchmark (bench/peak_memory.sh)
+    survive a regeneration this way instead of being typed in again.
+    """
+    try:
+        lines = page.read_text().splitlines()
+    except OSError:
+        return None
+    heading = f"## {title}"
+    if heading not in lines:
+        return None
+    start = lines.index(heading)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return lines[start:end]
+
+
+def build_page(res: Results, build_dir: Path | None, repo: Path, json_path: Path, revision: str | None,
+               kept: list[str] | None = None) -> str:
     out: list[str] = []
     add = out.append
     context = res.context
@@ -390,6 +506,11 @@ def build_page(res: Results, build_dir: Path | None, repo: Path, json_path: Path
                      f"{m['heap_peak_bytes_per_order']:.1f}" if m.get("heap_tracked") == 1 else "not counted"])
     add(table(["orders", "workspace bytes/order", "result bytes/order", "together", "heap peak bytes/order"], rows))
     add("")
+    out.extend(clear_memory_section(res))
+    out.extend(kept or [
+        f"## {PEAK_MEMORY_SECTION}", "",
+        "Not measured yet: run `bench/peak_memory.sh` and put its output here; `bench/report.py` keeps this "
+        "section as it finds it.", ""])
 
     # --- CLP ------------------------------------------------------------------
     add("## Against a linear program (COIN-OR CLP)")
@@ -534,6 +655,7 @@ def build_page(res: Results, build_dir: Path | None, repo: Path, json_path: Path
     add("")
     add("    bench/run.sh                      # Release build in build-bench/, run, rewrite this page")
     add("    JPCLEAR_BENCH_HUGE=1 bench/run.sh  # also 10^7 orders (several GB, minutes)")
+    add("    bench/peak_memory.sh build/jpclear  # the CLI's peak memory at 10^7 orders (kept section above)")
     add("")
     add("See `bench/README.md` for what each benchmark times and its counters.")
     add("")
@@ -552,7 +674,8 @@ def main() -> int:
         print(f"{args.results}: no benchmark results", file=sys.stderr)
         return 1
     repo = Path(__file__).resolve().parent.parent
-    page = build_page(res, args.build_dir, repo, args.results, args.revision)
+    page = build_page(res, args.build_dir, repo, args.results, args.revision,
+                      kept_section(args.output, PEAK_MEMORY_SECTION))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(args.output.suffix + ".tmp")
     tmp.write_text(page)
