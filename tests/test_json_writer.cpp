@@ -247,6 +247,32 @@ TEST(JsonWriter, WholeNumbersCoverTheirWholeRange) {
     EXPECT_EQ(doc["blocs"]["EU"]["bids"].get<std::int64_t>(), 0);
 }
 
+// The stream writers hand their text over in 1 MiB chunks; documents of
+// several chunks must come out byte for byte as the string writer makes them.
+TEST(JsonWriter, StreamedDocumentsOfManyChunksAreTheSameBytes) {
+    GenerateSpec spec;
+    spec.bids = 30000;
+    spec.offers = 3000;
+    spec.seed = 3;
+    const Round round = generate_round(spec);
+    const ClearOutcome out = clear(round);
+    ASSERT_TRUE(out.ok());
+    const std::string whole = result_json(round, *out.result);
+    ASSERT_GT(whole.size(), 3u << 20);  // several chunks
+    std::ostringstream streamed;
+    write_result_json(streamed, round, *out.result);
+    EXPECT_TRUE(streamed.str() == whole);  // not EXPECT_EQ: no 5 MB diff on failure
+
+    std::ostringstream round_text;
+    write_round_json(round_text, round);
+    ASSERT_GT(round_text.str().size(), 3u << 20);
+    const RoundRead back = read_round_json(round_text.str());
+    ASSERT_TRUE(back.round.has_value());
+    std::ostringstream again;
+    write_round_json(again, *back.round);
+    EXPECT_TRUE(again.str() == round_text.str());
+}
+
 TEST(JsonWriter, ClearedResultIsByteIdenticalOnEveryCallAndValidJson) {
     GenerateSpec spec;
     spec.bids = 400;

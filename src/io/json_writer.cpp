@@ -18,9 +18,26 @@
 namespace jpclear {
 namespace {
 
+// Builds JSON text in `out`. With a sink, the text is handed to the sink in
+// chunks between list elements, so a document of 10^7 orders never sits in
+// memory whole: at that size the buffer would be the largest thing the
+// command line holds (see docs/performance.md, peak memory).
 class Writer {
 public:
-    explicit Writer(std::string& out) : out_(out) {}
+    explicit Writer(std::string& out, std::ostream* sink = nullptr) : out_(out), sink_(sink) {
+        if (sink_) out_.reserve(chunk_bytes + 64 * 1024);
+    }
+
+    /// Between list elements: a chunk never ends inside a value.
+    void flush_if_full() {
+        if (sink_ && out_.size() >= chunk_bytes) flush();
+    }
+    /// At the end of the document.
+    void flush() {
+        if (!sink_) return;
+        sink_->write(out_.data(), static_cast<std::streamsize>(out_.size()));
+        out_.clear();
+    }
 
     Writer& raw(std::string_view s) {
         out_.append(s);
@@ -66,7 +83,9 @@ public:
     Writer& key(std::string_view k) { return str(k).raw(": "); }
 
 private:
+    static constexpr std::size_t chunk_bytes = 1 << 20;
     std::string& out_;
+    std::ostream* sink_;
 };
 
 void write_order(Writer& w, std::string_view id, const OrderResult& o, int digits) {
@@ -89,6 +108,7 @@ void write_list(Writer& w, const Items& items, Fn&& each) {
         w.raw(first ? "    " : ",\n    ");
         first = false;
         each(item);
+        w.flush_if_full();
     }
     w.raw("\n  ]");
 }
@@ -110,12 +130,7 @@ void write_map(Writer& w, const Map& map, Fn&& each) {
     w.raw("\n  }");
 }
 
-}  // namespace
-
-std::string result_json(const Round& round, const Result& r) {
-    std::string out;
-    out.reserve(512 + 96 * (r.bids.size() + r.offers.size() + r.awards.size()));
-    Writer w(out);
+void write_result(Writer& w, const Round& round, const Result& r) {
     const int d = r.price_digits;
     w.raw("{\n  ").key("format").str(result_format);
     w.raw(",\n  ").key("round").str(r.round);
@@ -158,17 +173,9 @@ std::string result_json(const Round& round, const Result& r) {
         w.raw("}");
     });
     w.raw("\n}\n");
-    return out;
 }
 
-void write_result_json(std::ostream& out, const Round& round, const Result& result) {
-    out << result_json(round, result);
-}
-
-void write_round_json(std::ostream& os, const Round& round) {
-    std::string out;
-    out.reserve(512 + 160 * (round.bids.size() + round.offers.size()));
-    Writer w(out);
+void write_round(Writer& w, const Round& round) {
     w.raw("{\n  ").key("format").str(round.format);
     w.raw(",\n  ").key("round").str(round.id);
     w.raw(",\n  ").key("material").raw("{").key("code").str(round.material.code);
@@ -206,7 +213,31 @@ void write_round_json(std::ostream& os, const Round& round) {
         w.raw(", ").key("certified").raw(o.certified ? "true" : "false").raw("}");
     });
     w.raw("\n}\n");
-    os << out;
+}
+
+}  // namespace
+
+std::string result_json(const Round& round, const Result& result) {
+    std::string out;
+    // About 170 bytes an order line (more with a reason), about 80 an award.
+    out.reserve(512 + 192 * (result.bids.size() + result.offers.size()) + 96 * result.awards.size());
+    Writer w(out);
+    write_result(w, round, result);
+    return out;
+}
+
+void write_result_json(std::ostream& out, const Round& round, const Result& result) {
+    std::string buffer;
+    Writer w(buffer, &out);
+    write_result(w, round, result);
+    w.flush();
+}
+
+void write_round_json(std::ostream& out, const Round& round) {
+    std::string buffer;
+    Writer w(buffer, &out);
+    write_round(w, round);
+    w.flush();
 }
 
 }  // namespace jpclear
