@@ -32,6 +32,7 @@ enum class ReasonCode {
     block_not_placed,  ///< all-or-none / minimum volume that could not be placed
     origin_cap,        ///< its origin reached max_origin_share
     no_trade,          ///< nothing traded in the round
+    route_full,        ///< its place's price is set by a full route (spec 10): the reason names it
 };
 
 inline const char* to_string(RoundStatus s) { return s == RoundStatus::cleared ? "cleared" : "no-trade"; }
@@ -56,12 +57,14 @@ inline const char* to_string(ReasonCode r) {
         case ReasonCode::block_not_placed: return "block-not-placed";
         case ReasonCode::origin_cap: return "origin-cap";
         case ReasonCode::no_trade: return "no-trade";
+        case ReasonCode::route_full: return "route-full";
     }
     return "?";
 }
 
 struct OrderResult {
     OrderIndex order;            ///< position in round.bids / round.offers
+    std::string id;              ///< the order's id, so a Result needs no Round to be written
     Lots filled;
     FillStatus status = FillStatus::rejected;
     std::optional<Decimal> price;  ///< per tonne paid or received; absent when nothing traded
@@ -70,8 +73,8 @@ struct OrderResult {
 };
 
 struct Award {
-    OrderIndex bid;
-    OrderIndex offer;
+    OrderIndex bid;    ///< index into Result::bids (= round.bids)
+    OrderIndex offer;  ///< index into Result::offers (= round.offers)
     Lots lots;
     Decimal price;  ///< what the supplier receives per tonne
 };
@@ -90,6 +93,24 @@ struct OriginTotals {
     std::optional<Lots> cap_lots;    ///< floor(cap * V)
 };
 
+/// One place of a round with logistics (spec 10).
+struct PlaceResult {
+    std::optional<Decimal> price;                  ///< null where nothing trades
+    std::optional<Decimal> price_low, price_high;  ///< [lo_q, hi_q] of the price lattice; null where nothing trades
+    Lots bought;                                   ///< lots bought by bids delivered here
+    Lots sold;                                     ///< lots sold by offers loaded here
+};
+
+/// One route of a round with logistics, in input order (spec 10).
+struct RouteResult {
+    std::string from, to;
+    Lots lots;                       ///< f_r
+    Decimal freight;                 ///< F_r per tonne, on the tick grid
+    Decimal rent;                    ///< congestion rent per tonne; 0 unless the route is full
+    std::optional<Lots> capacity;    ///< capacity_lots, when given
+    bool full = false;               ///< carries its whole capacity (and some lots)
+};
+
 struct Result {
     std::string round;
     std::string currency;
@@ -105,6 +126,12 @@ struct Result {
     std::vector<Award> awards;
     std::map<std::string, BlocTotals> blocs;
     std::map<std::string, OriginTotals> origins;
+    /// Section 10, present only for rounds with logistics: every place of the
+    /// round (by id), every route in input order, and the round's freight.
+    bool has_places = false;
+    std::map<std::string, PlaceResult> places;
+    std::vector<RouteResult> routes;
+    Decimal freight_cost;
     int price_digits = 2;  ///< fraction digits of the tick, for writing prices
 };
 

@@ -25,6 +25,7 @@ struct Bid {
     std::int64_t min_lots = 0;            ///< 0: divisible; == lots: all-or-none
     Decimal limit;                        ///< most it pays per tonne, in `currency`
     std::optional<std::string> currency;  ///< absent: the clearing currency
+    std::optional<std::string> delivery;  ///< place the lots are delivered to (spec 10); only with logistics
 };
 
 struct Offer {
@@ -36,6 +37,22 @@ struct Offer {
     Decimal ask;  ///< least it takes per tonne, in `currency`
     std::optional<std::string> currency;
     bool certified = false;
+    std::optional<std::string> port;  ///< place the lots are loaded at (spec 10); only with logistics
+};
+
+/// A way lots may move from one place to another (spec section 10).
+struct Route {
+    std::string from;
+    std::string to;
+    Decimal freight;                             ///< per tonne, in `currency`, >= 0
+    std::optional<std::string> currency;         ///< absent: the clearing currency
+    std::optional<std::int64_t> capacity_lots;   ///< 0 to 10^9; absent: no limit
+};
+
+/// Delivery places and freight (spec section 10). A round without it clears
+/// in one place, as in version 1 of the format.
+struct Logistics {
+    std::vector<Route> routes;  ///< at least one
 };
 
 struct Material {
@@ -66,6 +83,7 @@ struct Round {
     Rules rules;
     std::vector<Bid> bids;
     std::vector<Offer> offers;
+    std::optional<Logistics> logistics;
 };
 
 }  // namespace jpclear
