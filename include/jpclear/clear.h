@@ -10,9 +10,8 @@
 #include <string>
 #include <utility>
 
-#include "jpclear/clearing/block_search.h"
-#include "jpclear/clearing/convex.h"
-#include "jpclear/clearing/order_book.h"
+#include "jpclear/clearing/market.h"
+#include "jpclear/clearing/solve.h"
 #include "jpclear/model/problem.h"
 #include "jpclear/model/result.h"
 #include "jpclear/model/round.h"
@@ -60,16 +59,13 @@ inline Problems validate(const Round& round) { return prepare(round).problems; }
 inline ClearOutcome clear(const Round& round, const Options& options = {}) {
     Prepared prepared = prepare(round);
     if (!prepared.problems.empty()) return detail::failed(CallStatus::invalid_input, std::move(prepared.problems));
-    const OrderBook& book = prepared.book;
+    const Market& market = prepared.book;
     try {
         ClearOutcome out;
-        if (book.is_convex()) {
-            out.result = build_result(round, book, clear_convex(book));
-        } else {
-            BlockSearchOutcome found = clear_with_blocks(book, options);
-            out.result = build_result(round, book, found.allocation, found.optimality, found.bound);
-        }
+        out.result = build_result(round, market, solve(market, options));
         return out;
+    } catch (const NoPlacePrices& e) {
+        return detail::failed(CallStatus::invalid_input, {{"logistics.routes", e.what()}});
     } catch (const OverflowError& e) {
         return detail::failed(CallStatus::invalid_input,
                               {{"", std::string("the round's totals do not fit exact 128-bit arithmetic (") + e.what() + ")"}});

@@ -59,7 +59,7 @@
 #include "jpclear/clearing/pro_rata.h"
 #include "jpclear/model/result.h"
 #include "jpclear/options.h"
-#include "jpclear/pricing/interval.h"
+#include "jpclear/clearing/support.h"
 
 namespace jpclear {
 

@@ -128,6 +128,54 @@ struct Prepared {
     Market book;        ///< meaningful only when `problems` is empty
 };
 
+namespace detail {
+
+/// Spec 10: places become nodes (sorted by id, so nothing depends on input
+/// order), routes arcs with freight F_r = ceil_to_tick(freight * fx), and each
+/// order gets its node. Places are already checked by validate_fields();
+/// an order whose place is unknown keeps node 0 (the round is invalid then).
+template <class RateOf, class TooLarge>
+void prepare_network(const Round& round, Prepared& out, bool grid, RateOf&& rate_of, TooLarge&& too_large) {
+    Market& m = out.book;
+    const std::vector<Route>& routes = round.logistics->routes;
+    std::vector<std::string_view> names;
+    names.reserve(2 * routes.size());
+    for (const Route& r : routes) {
+        names.push_back(r.from);
+        names.push_back(r.to);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    m.nodes.assign(names.begin(), names.end());
+    auto node_of = [&](std::string_view place) {
+        auto it = std::lower_bound(names.begin(), names.end(), place);
+        return it != names.end() && *it == place ? static_cast<std::uint32_t>(it - names.begin()) : 0u;
+    };
+    m.arcs.reserve(routes.size());
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+        const Route& r = routes[i];
+        const std::string path = "logistics.routes[" + std::to_string(i) + "]";
+        const Decimal* rate = rate_of(r.currency, "logistics.routes", i);
+        std::optional<std::int64_t> f = rate && grid ? to_ticks(r.freight, *rate, m.tick, true) : std::nullopt;
+        if (rate && !f && rate->sign() > 0) too_large(path + ".freight", r.freight, "freight");
+        Arc arc;
+        arc.from = node_of(r.from);
+        arc.to = node_of(r.to);
+        arc.freight = f.value_or(0);
+        arc.capacity = r.capacity_lots;
+        m.arcs.push_back(arc);
+    }
+    m.bid_node.reserve(round.bids.size());
+    for (const Bid& b : round.bids) m.bid_node.push_back(b.delivery ? node_of(*b.delivery) : 0u);
+    m.offer_node.reserve(m.offer_input.size());
+    for (std::uint32_t i : m.offer_input) {
+        const Offer& o = round.offers[i];
+        m.offer_node.push_back(o.port ? node_of(*o.port) : 0u);
+    }
+}
+
+}  // namespace detail
+
 /// Validates `round` and converts it; see the file comment.
 inline Prepared prepare(const Round& round) {
     Prepared out;
@@ -211,6 +259,7 @@ inline Prepared prepare(const Round& round) {
     book.origins.assign(codes.begin(), codes.end());
     book.offer_origin.reserve(provisional.size());
     for (std::uint32_t v : provisional) book.offer_origin.push_back(final_index[v]);
+    if (round.logistics) detail::prepare_network(round, out, grid, rate_of, too_large);
     return out;
 }
 

@@ -8,6 +8,7 @@
 // prepare() in clearing/order_book.h, which also calls this.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -88,6 +89,34 @@ private:
     Problems& out_;
 };
 
+/// Spec 10: each route's fields, (from, to) pairs unique, self-routes free.
+/// Fills `places` with every place a route names.
+inline void validate_routes(const std::vector<Route>& routes, FieldChecker& check,
+                            std::unordered_map<std::string_view, std::size_t>& places) {
+    const Decimal zero;
+    if (routes.empty()) check.add("logistics.routes", "must name at least one route");
+    std::map<std::pair<std::string_view, std::string_view>, std::size_t> seen;
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+        const Route& r = routes[i];
+        const std::string p = "logistics.routes[" + std::to_string(i) + "]";
+        check.non_empty(p + ".from", r.from);
+        check.non_empty(p + ".to", r.to);
+        check.decimal(p + ".freight", r.freight, &zero, false, nullptr);
+        if (r.currency) check.currency_code(p + ".currency", *r.currency);
+        if (r.capacity_lots && (*r.capacity_lots < 0 || *r.capacity_lots > max_order_lots))
+            check.add(p + ".capacity_lots", std::to_string(*r.capacity_lots) + " is outside 0 to 1000000000");
+        if (r.from == r.to && r.freight.sign() != 0)
+            check.add(p + ".freight", r.freight.to_string() + " on a route from " + detail::quoted(r.from) +
+                                          " to itself: lots that stay in one place pay no freight (it must be 0)");
+        auto [it, fresh] = seen.try_emplace({r.from, r.to}, i);
+        if (!fresh)
+            check.add(p, "the route " + detail::quoted(r.from) + " -> " + detail::quoted(r.to) +
+                             " is already given by logistics.routes[" + std::to_string(it->second) + "]");
+        places.try_emplace(r.from, i);
+        places.try_emplace(r.to, i);
+    }
+}
+
 }  // namespace detail
 
 /// Every field-level problem of `round`, appended to `out`.
@@ -146,9 +175,27 @@ inline void validate_fields(const Round& round, Problems& out) {
     };
     auto currency_ok = [](const std::optional<std::string>& c) { return !c || detail::is_upper_code(*c, 3); };
 
+    // Section 10: places exist only with logistics, and then every order has one.
+    std::unordered_map<std::string_view, std::size_t> places;  // place -> first route naming it
+    if (round.logistics) detail::validate_routes(round.logistics->routes, check, places);
+    auto place_field = [&](bool bid, std::size_t i, const std::optional<std::string>& place) {
+        const char* field = bid ? ".delivery" : ".port";
+        if (!round.logistics) {
+            if (place)
+                check.add(order_path(bid, i) + field,
+                          "is only allowed in a round with logistics (section 10); without logistics.routes the "
+                          "round clears in one place");
+            return;
+        }
+        if (!place) return check.add(order_path(bid, i) + field, "is required in a round with logistics");
+        if (!places.count(*place))
+            check.add(order_path(bid, i) + field, detail::quoted(*place) + " is named by no route (a typo?)");
+    };
+
     for (std::size_t i = 0; i < round.bids.size(); ++i) {
         const Bid& b = round.bids[i];
         unique_id(true, i, b.id);
+        if (round.logistics || b.delivery) place_field(true, i, b.delivery);
         if (!b.buyer.empty() && !b.bloc.empty() && lots_ok(b.lots, b.min_lots) && plain(b.limit) &&
             b.limit.sign() > 0 && currency_ok(b.currency))
             continue;  // the common case: nothing to report
@@ -162,6 +209,7 @@ inline void validate_fields(const Round& round, Problems& out) {
     for (std::size_t i = 0; i < round.offers.size(); ++i) {
         const Offer& o = round.offers[i];
         unique_id(false, i, o.id);
+        if (round.logistics || o.port) place_field(false, i, o.port);
         if (!o.supplier.empty() && detail::is_upper_code(o.origin, 2) && lots_ok(o.lots, o.min_lots) &&
             plain(o.ask) && o.ask.sign() >= 0 && currency_ok(o.currency))
             continue;

@@ -6,9 +6,16 @@
 // once, as ticks * tick * lot_tonnes, so nothing is rounded on the way.
 // Reasons compare each order with the reference price it lost against: the
 // uniform price, or under pay-as-bid the interval's end that binds it.
+//
+// With places (spec 10) every figure is per place: the price lattice of the
+// allocation (clearing/support.h) gives each traded place its interval, the
+// uniform rule a price per place, routes their freight and congestion rents;
+// reasons name the order's place and, where a full route set its price, the
+// route. A one-place round is the one-node case of the same code.
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,23 +24,33 @@
 #include <vector>
 
 #include "jpclear/clearing/allocation.h"
-#include "jpclear/clearing/order_book.h"
+#include "jpclear/clearing/market.h"
+#include "jpclear/clearing/solution.h"
+#include "jpclear/clearing/support.h"
 #include "jpclear/model/result.h"
 #include "jpclear/model/round.h"
-#include "jpclear/pricing/interval.h"
 #include "jpclear/pricing/price.h"
 #include "jpclear/report/awards.h"
 
 namespace jpclear {
 
+/// Thrown when a round's places admit no price vector for any allocation
+/// (a place that is a port and a delivery place, with prices chained through
+/// it that its lots cannot follow); clear() reports it as an input problem.
+struct NoPlacePrices : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 namespace detail {
 
 class ResultBuilder {
 public:
-    ResultBuilder(const Round& round, const OrderBook& book, const Allocation& a)
-        : round_(round), book_(book), a_(a), digits_(std::max(book.tick.scale(), 0)) {}
+    ResultBuilder(const Round& round, const OrderBook& book, const Allocation& a,
+                  const std::vector<std::int64_t>* arc_flow = nullptr)
+        : round_(round), book_(book), a_(a), arc_flow_(arc_flow), digits_(std::max(book.tick.scale(), 0)) {}
 
     Result build(Optimality optimality, const std::optional<int128>& bound_tick_lots) {
+        if (book_.has_places()) return build_places(optimality, bound_tick_lots);
         Result r;
         r.round = round_.id;
         r.currency = round_.currency;
@@ -77,17 +94,131 @@ public:
             r.clearing_price = price(buyer_pays_);
         }
 
-        for (std::size_t b = 0; b < book_.bid_count(); ++b)
-            if (book_.bid_price[b] == bid_reference_) bid_lots_at_reference_ += a_.bid_fill[b];
-        for (std::size_t o = 0; o < book_.offer_count(); ++o)
-            if (book_.offer_price[o] == offer_reference_) offer_lots_at_reference_ += a_.offer_fill[o];
-        at_cap_ = origins_at_cap(book_, a_);
-        origin_lots_ = origin_totals(book_, a_);
-        if (book_.max_origin_share) cap_lots_ = origin_cap_lots(*book_.max_origin_share, a_.volume);
-        bids(r);
-        offers(r);
+        place_.assign(1, Place{});
+        Place& one = place_[0];
+        one.traded = a_.volume > 0;
+        one.buyers_pay = one.offers_receive = buyer_pays_;
+        one.bid_reference = bid_reference_;
+        one.offer_reference = offer_reference_;
+        finish(r);
         awards(r);
-        origins(r);
+        return r;
+    }
+
+    // Section 10: prices per place from the lattice, freight and rents.
+    Result build_places(Optimality optimality, const std::optional<int128>& bound_tick_lots) {
+        Result r;
+        r.round = round_.id;
+        r.currency = round_.currency;
+        r.price_digits = digits_;
+        r.optimality = optimality_ = optimality;
+        if (optimality == Optimality::limit && bound_tick_lots) r.bound = money(*bound_tick_lots);
+        r.cleared_lots = Lots{a_.volume};
+        r.cleared_tonnes = Decimal::integer(a_.volume) * book_.lot_tonnes;
+        r.status = a_.volume > 0 ? RoundStatus::cleared : RoundStatus::no_trade;
+        r.has_places = true;
+        const std::vector<std::int64_t>& flow = *arc_flow_;
+        const std::size_t n = book_.nodes.size();
+
+        int128 bid_value = 0, ask_cost = 0, freight = 0;
+        std::vector<std::int64_t> bought(n, 0), sold(n, 0);
+        for (std::size_t b = 0; b < book_.bid_count(); ++b) {
+            bid_value = checked_add(bid_value, checked_mul(book_.bid_price[b], a_.bid_fill[b]));
+            bought[book_.bid_node[b]] += a_.bid_fill[b];
+        }
+        for (std::size_t o = 0; o < book_.offer_count(); ++o) {
+            ask_cost = checked_add(ask_cost, checked_mul(book_.offer_price[o], a_.offer_fill[o]));
+            sold[book_.offer_node[o]] += a_.offer_fill[o];
+        }
+        for (std::size_t k = 0; k < book_.arcs.size(); ++k)
+            freight = checked_add(freight, checked_mul(book_.arcs[k].freight, flow[k]));
+        r.welfare = money(checked_sub(checked_sub(bid_value, ask_cost), freight));
+        r.freight_cost = money(freight);
+
+        const auto lattice = price_lattice(book_, a_, flow);
+        if (!lattice) throw NoPlacePrices(no_place_prices_text());
+        place_.assign(n, Place{});
+        std::int64_t pooled = 0;
+        if (a_.volume > 0 && !uniform()) pooled = pooled_mean_price(checked_add(ask_cost, freight), a_.volume);
+        for (std::size_t q = 0; q < n; ++q) {
+            Place& pl = place_[q];
+            pl.traded = bought[q] > 0 || sold[q] > 0;
+            if (!pl.traded) continue;
+            const PlaceInterval& iv = (*lattice)[q];
+            if (!iv.low || !iv.high) throw std::logic_error("jpclear: a traded place with an unbounded price");
+            pl.interval = PriceInterval{*iv.low, *iv.high};
+            pl.buyers_pay = uniform() ? uniform_price(pl.interval, round_.rules.k) : pooled;
+            pl.offers_receive = pl.buyers_pay;
+            pl.bid_reference = uniform() ? pl.buyers_pay : pl.interval.low;
+            pl.offer_reference = uniform() ? pl.buyers_pay : pl.interval.high;
+        }
+        // Untraded places: a bid there lost to the lowest price the place
+        // could have had, an offer to the highest (the lattice's ends).
+        for (std::size_t q = 0; q < n; ++q) {
+            Place& pl = place_[q];
+            if (pl.traded) continue;
+            const PlaceInterval& iv = (*lattice)[q];
+            pl.bid_reference = iv.low ? *iv.low : std::numeric_limits<std::int64_t>::min();
+            pl.offer_reference = iv.high ? *iv.high : std::numeric_limits<std::int64_t>::max();
+        }
+
+        int128 paid = 0, received = 0, rents = 0;
+        for (std::size_t b = 0; b < book_.bid_count(); ++b)
+            paid = checked_add(paid, checked_mul(place_[book_.bid_node[b]].buyers_pay, a_.bid_fill[b]));
+        if (a_.volume > 0) {
+            if (uniform()) {
+                for (std::size_t o = 0; o < book_.offer_count(); ++o)
+                    received = checked_add(received,
+                                           checked_mul(place_[book_.offer_node[o]].offers_receive, a_.offer_fill[o]));
+                r.clearing_price = price(static_cast<std::int64_t>(detail::ceil_div(paid, a_.volume)));
+                r.supplier_surplus = money(checked_sub(received, ask_cost));
+                r.rounding_residual = Decimal();
+            } else {
+                received = ask_cost;
+                r.clearing_price = price(pooled);
+                r.supplier_surplus = Decimal();
+                r.rounding_residual = money(checked_sub(paid, checked_add(ask_cost, freight)));
+            }
+            r.buyer_surplus = money(checked_sub(bid_value, paid));
+        }
+
+        for (std::size_t k = 0; k < book_.arcs.size(); ++k) {
+            const Arc& arc = book_.arcs[k];
+            RouteResult rr;
+            rr.from = book_.nodes[arc.from];
+            rr.to = book_.nodes[arc.to];
+            rr.lots = Lots{flow[k]};
+            rr.freight = price(arc.freight);
+            rr.capacity = arc.capacity ? std::optional<Lots>(Lots{*arc.capacity}) : std::nullopt;
+            rr.full = arc.capacity && flow[k] == *arc.capacity && flow[k] > 0;
+            std::int64_t rent = 0;
+            if (rr.full && uniform())
+                rent = place_[arc.to].buyers_pay - place_[arc.from].offers_receive - arc.freight;
+            rr.rent = price(rent);
+            rents = checked_add(rents, checked_mul(rent, flow[k]));
+            if (rent > 0) {
+                place_[arc.to].full_route_in = static_cast<std::int64_t>(k);
+                place_[arc.from].full_route_out = static_cast<std::int64_t>(k);
+            }
+            r.routes.push_back(std::move(rr));
+        }
+        // Buyers pay what suppliers receive, the freight, the rents and the residual.
+        if (a_.volume > 0 && uniform() && paid != checked_add(checked_add(received, freight), rents))
+            throw std::logic_error("jpclear: money does not add up across places");
+
+        for (std::size_t q = 0; q < n; ++q) {
+            PlaceResult pr;
+            pr.bought = Lots{bought[q]};
+            pr.sold = Lots{sold[q]};
+            if (place_[q].traded) {
+                pr.price = price(place_[q].buyers_pay);
+                pr.price_low = price(place_[q].interval.low);
+                pr.price_high = price(place_[q].interval.high);
+            }
+            r.places.emplace(book_.nodes[q], std::move(pr));
+        }
+        finish(r);
+        route_awards(r);
         return r;
     }
 
@@ -96,13 +227,84 @@ private:
         return detail::checked_mul(static_cast<int128>(a), static_cast<int128>(b));
     }
 
+    /// The prices and references of one place (the one-place round has one).
+    struct Place {
+        bool traded = false;
+        PriceInterval interval{0, 0};
+        std::int64_t buyers_pay = 0;       // ticks per tonne
+        std::int64_t offers_receive = 0;   // ticks per tonne (uniform)
+        std::int64_t bid_reference = 0;    // the price a bid there is compared with
+        std::int64_t offer_reference = 0;  // likewise for an offer
+        std::int64_t bid_lots_at_reference = 0;    // lots bought there by bids priced at the reference
+        std::int64_t offer_lots_at_reference = 0;  // lots sold there by offers priced at the reference
+        std::int64_t full_route_in = -1;   // a full route with a rent into the place
+        std::int64_t full_route_out = -1;  // ... out of it
+    };
+
+    std::uint32_t bid_place(std::size_t b) const { return book_.has_places() ? book_.bid_node[b] : 0; }
+    std::uint32_t offer_place(std::size_t o) const { return book_.has_places() ? book_.offer_node[o] : 0; }
+
+    // Per place: lots at the reference; per origin: totals and the cap.
+    void finish(Result& r) {
+        for (std::size_t b = 0; b < book_.bid_count(); ++b) {
+            Place& pl = place_[bid_place(b)];
+            if (book_.bid_price[b] == pl.bid_reference) pl.bid_lots_at_reference += a_.bid_fill[b];
+        }
+        for (std::size_t o = 0; o < book_.offer_count(); ++o) {
+            Place& pl = place_[offer_place(o)];
+            if (book_.offer_price[o] == pl.offer_reference) pl.offer_lots_at_reference += a_.offer_fill[o];
+        }
+        at_cap_ = origins_at_cap(book_, a_);
+        origin_lots_ = origin_totals(book_, a_);
+        if (book_.max_origin_share) cap_lots_ = origin_cap_lots(*book_.max_origin_share, a_.volume);
+        bids(r);
+        offers(r);
+        origins(r);
+    }
+
+    std::string place_name(std::uint32_t q) const { return book_.nodes[q]; }
+    // "the clearing price" in one place; "the price at JP-YOK" with places.
+    std::string reference_name(std::uint32_t q) const {
+        if (!book_.has_places()) return uniform() ? "the clearing price" : "the marginal price";
+        return (uniform() ? "the price at " : "the marginal price at ") + place_name(q);
+    }
+    // "; the route CL-ANF -> JP-YOK is full (6 lots): its rent 65.00 EUR/t"
+    std::string full_route_text(std::int64_t k) const {
+        const Arc& arc = book_.arcs[static_cast<std::size_t>(k)];
+        const std::int64_t lots = *arc.capacity;
+        const std::int64_t rent = place_[arc.to].buyers_pay - place_[arc.from].offers_receive - arc.freight;
+        return "; the route " + place_name(arc.from) + " -> " + place_name(arc.to) + " is full (" +
+               std::to_string(lots) + (lots == 1 ? " lot" : " lots") + "): its rent " + price_text(rent);
+    }
+    // Why an order at a place where nothing traded did not trade.
+    std::string untraded_place_text(bool is_bid, std::uint32_t q, std::int64_t own_price) const {
+        const Place& pl = place_[q];
+        if (is_bid) {
+            std::string t = "nothing was delivered to " + place_name(q) + ": no offer could reach it within the limit " +
+                            price_text(own_price) + " once freight is paid";
+            if (pl.bid_reference != std::numeric_limits<std::int64_t>::min())
+                t += " (the lowest price consistent with the other places is " + price_text(pl.bid_reference) + ")";
+            return t;
+        }
+        std::string t = "nothing was loaded at " + place_name(q) + ": no bid could be served from it at the ask " +
+                        price_text(own_price) + " once freight is paid";
+        if (pl.offer_reference != std::numeric_limits<std::int64_t>::max())
+            t += " (the highest price consistent with the other places is " + price_text(pl.offer_reference) + ")";
+        return t;
+    }
+    std::string no_place_prices_text() const {
+        return "no price per place supports any allocation of this round: lots cannot pass through a place, yet "
+               "rule 4(d) links the prices of places chained by routes (a place that is both a port and a delivery "
+               "place, with routes into and out of it, can cause this); give the port side and the delivery side "
+               "of such a place different ids";
+    }
+
     Decimal price(std::int64_t ticks) const { return Decimal::integer(ticks) * book_.tick; }
     Decimal money(int128 tick_lots) const { return Decimal::from_units(tick_lots, 0) * book_.tick * book_.lot_tonnes; }
     std::string price_text(std::int64_t ticks) const {
         return price(ticks).to_string(digits_) + " " + round_.currency + "/t";
     }
     bool uniform() const { return round_.rules.pricing == PricingRule::uniform; }
-    const char* reference_name() const { return uniform() ? "the clearing price" : "the marginal price"; }
 
     std::string no_trade_reason(bool is_bid) const {
         if (optimality_ == Optimality::limit)
@@ -120,14 +322,14 @@ private:
                price_text(highest) + ")";
     }
 
-    std::string rationed(std::int64_t got, std::int64_t lots, std::int64_t own_price, const char* side,
+    std::string rationed(std::uint32_t q, std::int64_t got, std::int64_t lots, std::int64_t own_price, const char* side,
                          std::int64_t lots_at_price) const {
         // Nobody at this price traded: the better-priced side took everything.
         if (lots_at_price == 0)
-            return std::string("not reached: its price ") + price_text(own_price) + " equals " + reference_name() +
+            return std::string("not reached: its price ") + price_text(own_price) + " equals " + reference_name(q) +
                    ", but " + (side[0] == 'b' ? "higher bids took all the lots offered at that price"
                                               : "cheaper offers covered all the demand at that price");
-        return "rationed at the margin: its price " + price_text(own_price) + " equals " + reference_name() +
+        return "rationed at the margin: its price " + price_text(own_price) + " equals " + reference_name(q) +
                ", and the " + side + " at that price shared the remaining lots pro rata to size (got " +
                std::to_string(got) + " of " + std::to_string(lots) + ")";
     }
@@ -152,25 +354,36 @@ private:
         for (std::size_t b = 0; b < book_.bid_count(); ++b) {
             const Bid& bid = round_.bids[b];
             const std::int64_t x = a_.bid_fill[b], L = book_.bid_lots[b], P = book_.bid_price[b];
+            const std::uint32_t q = bid_place(b);
+            const Place& pl = place_[q];
             OrderResult o;
             o.order = OrderIndex{static_cast<std::uint32_t>(b)};
+            o.id = bid.id;
             o.filled = Lots{x};
             o.status = fill_status(x, L);
-            if (x > 0) o.price = price(buyer_pays_);
+            if (x > 0) o.price = price(pl.buyers_pay);
             if (o.status != FillStatus::filled) {
                 if (a_.volume == 0) {
                     o.reason_code = ReasonCode::no_trade;
                     o.reason = no_trade_reason(true);
-                } else if (P < bid_reference_) {
+                } else if (!pl.traded) {
+                    o.reason_code = ReasonCode::price_outside;
+                    o.reason = untraded_place_text(true, q, P);
+                } else if (P < pl.bid_reference) {
                     o.reason_code = ReasonCode::price_outside;
                     o.reason = "limit " + price_text(P) + " (converted to the tick grid) is below " +
-                               reference_name() + " " + price_text(bid_reference_);
+                               reference_name(q) + " " + price_text(pl.bid_reference);
+                    if (pl.full_route_in >= 0) {
+                        o.reason_code = ReasonCode::route_full;
+                        o.reason += full_route_text(pl.full_route_in);
+                    }
                 } else if (book_.bid_min[b] > 0 && x == 0) {
                     o.reason_code = ReasonCode::block_not_placed;
                     o.reason = block_text(book_.bid_min[b], L);
                 } else {
-                    o.reason_code = bid_lots_at_reference_ ? ReasonCode::marginal_share : ReasonCode::not_reached;
-                    o.reason = rationed(x, L, P, "bids", bid_lots_at_reference_);
+                    o.reason_code = pl.bid_lots_at_reference ? ReasonCode::marginal_share : ReasonCode::not_reached;
+                    o.reason = rationed(q, x, L, P, "bids", pl.bid_lots_at_reference);
+                    if (pl.full_route_in >= 0) o.reason += full_route_text(pl.full_route_in);
                 }
             }
             auto [it, fresh] = bloc_of.try_emplace(bid.bloc, nullptr);
@@ -180,7 +393,7 @@ private:
             t.requested += Lots{L};
             t.filled += Lots{x};
             int128& cost = bloc_cost[bid.bloc];
-            cost = checked_add(cost, checked_mul(buyer_pays_, x));
+            cost = checked_add(cost, checked_mul(pl.buyers_pay, x));
             r.bids.push_back(std::move(o));
         }
         for (auto& [code, cost] : bloc_cost) r.blocs[std::string(code)].cost = money(cost);
@@ -193,6 +406,7 @@ private:
             const Offer& offer = round_.offers[i];
             OrderResult o;
             o.order = OrderIndex{static_cast<std::uint32_t>(i)};
+            o.id = offer.id;
             switch (book_.offer_eligibility[i]) {
                 case Eligibility::excluded_origin:
                     o.status = FillStatus::ineligible;
@@ -209,18 +423,27 @@ private:
                 case Eligibility::eligible: break;
             }
             const std::int64_t y = a_.offer_fill[e], L = book_.offer_lots[e], A = book_.offer_price[e];
+            const std::uint32_t q = offer_place(e);
+            const Place& pl = place_[q];
             o.filled = Lots{y};
             o.status = fill_status(y, L);
-            if (y > 0) o.price = price(uniform() ? buyer_pays_ : A);
+            if (y > 0) o.price = price(uniform() ? pl.offers_receive : A);
             if (o.status != FillStatus::filled) {
                 const std::uint32_t origin = book_.offer_origin[e];
                 if (a_.volume == 0) {
                     o.reason_code = ReasonCode::no_trade;
                     o.reason = no_trade_reason(false);
-                } else if (A > offer_reference_) {
+                } else if (!pl.traded) {
                     o.reason_code = ReasonCode::price_outside;
-                    o.reason = "ask " + price_text(A) + " (converted to the tick grid) is above " + reference_name() +
-                               " " + price_text(offer_reference_);
+                    o.reason = untraded_place_text(false, q, A);
+                } else if (A > pl.offer_reference) {
+                    o.reason_code = ReasonCode::price_outside;
+                    o.reason = "ask " + price_text(A) + " (converted to the tick grid) is above " + reference_name(q) +
+                               " " + price_text(pl.offer_reference);
+                    if (pl.full_route_out >= 0) {
+                        o.reason_code = ReasonCode::route_full;
+                        o.reason += full_route_text(pl.full_route_out);
+                    }
                 } else if (book_.offer_min[e] > 0 && y == 0) {
                     o.reason_code = ReasonCode::block_not_placed;
                     o.reason = block_text(book_.offer_min[e], L);
@@ -232,8 +455,9 @@ private:
                                " allows at most " + std::to_string(cap_lots_) + " (got " + std::to_string(y) +
                                " of " + std::to_string(L) + ")";
                 } else {
-                    o.reason_code = offer_lots_at_reference_ ? ReasonCode::marginal_share : ReasonCode::not_reached;
-                    o.reason = rationed(y, L, A, "offers", offer_lots_at_reference_);
+                    o.reason_code = pl.offer_lots_at_reference ? ReasonCode::marginal_share : ReasonCode::not_reached;
+                    o.reason = rationed(q, y, L, A, "offers", pl.offer_lots_at_reference);
+                    if (pl.full_route_out >= 0) o.reason += full_route_text(pl.full_route_out);
                 }
             }
             r.offers.push_back(std::move(o));
@@ -249,6 +473,53 @@ private:
             aw.lots = Lots{m.lots};
             aw.price = price(uniform() ? buyer_pays_ : book_.offer_price[m.offer]);
             r.awards.push_back(aw);
+        }
+    }
+
+    // Spec 10, awards: route by route in input order, its lots front to front
+    // between the accepted offers at its port and the accepted bids at its
+    // delivery place that still have lots (A ascending / P descending, then id).
+    void route_awards(Result& r) {
+        const std::size_t n = book_.nodes.size();
+        std::vector<std::vector<std::uint32_t>> offers_at(n), bids_at(n);
+        for (std::uint32_t o = 0; o < book_.offer_count(); ++o)
+            if (a_.offer_fill[o] > 0) offers_at[book_.offer_node[o]].push_back(o);
+        for (std::uint32_t b = 0; b < book_.bid_count(); ++b)
+            if (a_.bid_fill[b] > 0) bids_at[book_.bid_node[b]].push_back(b);
+        for (auto& list : offers_at)
+            std::sort(list.begin(), list.end(), [&](std::uint32_t i, std::uint32_t j) {
+                if (book_.offer_price[i] != book_.offer_price[j]) return book_.offer_price[i] < book_.offer_price[j];
+                return book_.offer_id[i] < book_.offer_id[j];
+            });
+        for (auto& list : bids_at)
+            std::sort(list.begin(), list.end(), [&](std::uint32_t i, std::uint32_t j) {
+                if (book_.bid_price[i] != book_.bid_price[j]) return book_.bid_price[i] > book_.bid_price[j];
+                return book_.bid_id[i] < book_.bid_id[j];
+            });
+        std::vector<std::int64_t> offer_left(a_.offer_fill), bid_left(a_.bid_fill);
+        std::vector<std::size_t> offer_cursor(n, 0), bid_cursor(n, 0);
+        for (std::size_t k = 0; k < book_.arcs.size(); ++k) {
+            const Arc& arc = book_.arcs[k];
+            std::int64_t left = (*arc_flow_)[k];
+            while (left > 0) {
+                std::size_t& oc = offer_cursor[arc.from];
+                std::size_t& bc = bid_cursor[arc.to];
+                while (oc < offers_at[arc.from].size() && offer_left[offers_at[arc.from][oc]] == 0) ++oc;
+                while (bc < bids_at[arc.to].size() && bid_left[bids_at[arc.to][bc]] == 0) ++bc;
+                if (oc == offers_at[arc.from].size() || bc == bids_at[arc.to].size())
+                    throw std::logic_error("jpclear: route flow without orders to award it to");
+                const std::uint32_t o = offers_at[arc.from][oc], b = bids_at[arc.to][bc];
+                const std::int64_t lots = std::min({left, offer_left[o], bid_left[b]});
+                Award aw;
+                aw.bid = OrderIndex{b};
+                aw.offer = OrderIndex{book_.offer_input[o]};
+                aw.lots = Lots{lots};
+                aw.price = price(uniform() ? place_[arc.from].offers_receive : book_.offer_price[o]);
+                r.awards.push_back(aw);
+                left -= lots;
+                offer_left[o] -= lots;
+                bid_left[b] -= lots;
+            }
         }
     }
 
@@ -272,20 +543,27 @@ private:
     const Round& round_;
     const OrderBook& book_;
     const Allocation& a_;
+    const std::vector<std::int64_t>* arc_flow_;  // with places only
     int digits_;
+    std::vector<Place> place_;
     Optimality optimality_ = Optimality::proven;
     PriceInterval interval_{0, 0};
     std::int64_t buyer_pays_ = 0;       // ticks per tonne
     std::int64_t bid_reference_ = 0;    // ticks
     std::int64_t offer_reference_ = 0;  // ticks
-    std::int64_t bid_lots_at_reference_ = 0;    // lots bought by bids priced at the reference
-    std::int64_t offer_lots_at_reference_ = 0;  // lots sold by offers priced at the reference
     std::vector<bool> at_cap_;
     std::vector<std::int64_t> origin_lots_;
     std::int64_t cap_lots_ = 0;
 };
 
 }  // namespace detail
+
+/// The Result of `solution` for `round` (prepared into `market`); see the
+/// file comment. Throws NoPlacePrices when the round's places admit no price.
+inline Result build_result(const Round& round, const Market& market, const Solution& solution) {
+    return detail::ResultBuilder(round, market, solution.allocation, &solution.arc_flow)
+        .build(solution.optimality, solution.bound);
+}
 
 /// The Result of `a` for `round` (prepared into `book`).
 inline Result build_result(const Round& round, const OrderBook& book, const Allocation& a,

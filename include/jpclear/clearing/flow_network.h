@@ -1,0 +1,222 @@
+#pragma once
+// A small min-cost flow network with curves: the node problem of delivered
+// clearing (spec section 10).
+//
+// Problem. Lots enter at a source S, pass through an offer (cost A), possibly
+// an origin node that caps its origin's lots, a port, one route (cost F,
+// optional capacity) and a bid (cost -P), and leave at a sink T. Each place q
+// has two nodes, its port side out(q) and its delivery side in(q), and every
+// route runs from an out side to an in side: lots move along exactly one
+// route and never pass through a place. The minimum-cost flow is the
+// welfare-maximal allocation (welfare = -cost).
+//
+// Structure. Few nodes (two per place, an origin node per origin when a cap
+// binds, S and T) but very many parallel arcs: every price level of every
+// place. All the parallel arcs between one pair of nodes form a *curve*, its
+// segments sorted by cost. A shortest path always takes the cheapest segment
+// with room forward and the dearest segment with lots backward, so each curve
+// stays filled as a prefix of its segments and is represented by one cursor.
+// The residual graph seen by a path search then has O(nodes + routes) arcs,
+// whatever the number of orders.
+//
+// Algorithm. Successive shortest paths: Bellman-Ford from S on the residual
+// graph (costs may be negative; min-cost flows keep it free of negative
+// cycles), augment along the path by its bottleneck, repeat while the path
+// costs < 0 (welfare grows); then, since the spec maximises V next, while it
+// costs 0, up to an optional volume limit. Path costs never decrease, so the
+// flow after the negative paths is the least V among welfare-optimal flows
+// and the flow at the end the largest (within the limit).
+//
+// Complexity. Each augmentation fills or empties a segment or a route, so
+// there are O(segments + routes) of them in practice, each O(nodes x arcs)
+// for the path search: for a few places this is linear in the price levels
+// that trade, after an O(n log n) sort of the orders into curves.
+//
+// Ties. Costs are compared as pairs (cost, freight): among flows of equal
+// cost, the one that moves its lots with the least freight. So of several
+// allocations with the same welfare and volume, the engine takes the one
+// that pays the least freight (spec 10 leaves that choice open). Successive
+// shortest paths work unchanged over such lexicographic costs.
+//
+// Caveats. Costs are int128 ticks (prices and freight are int64, path sums
+// cannot overflow 128 bits); capacities are int64 lots. A curve's segments
+// must be sorted by cost and then by the tie order the caller wants filled
+// first; equal-cost segments are filled in that order.
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "jpclear/model/decimal.h"
+
+namespace jpclear::detail {
+
+class FlowNetwork {
+public:
+    static constexpr std::int64_t unlimited = std::numeric_limits<std::int64_t>::max();
+    static constexpr std::uint32_t source = 0, sink = 1;
+
+    struct Segment {
+        int128 cost;        ///< per lot
+        std::int64_t cap;   ///< lots
+        std::int64_t flow = 0;
+        std::uint32_t tag;  ///< caller's handle (a price level or an order)
+    };
+
+    explicit FlowNetwork(std::uint32_t nodes) : node_count_(nodes) {}
+
+    /// Adds an arc tail -> head with capacity `cap` (unlimited allowed);
+    /// `freight` is the tie-breaking second cost.
+    std::uint32_t add_edge(std::uint32_t tail, std::uint32_t head, int128 cost, std::int64_t cap, int128 freight = 0) {
+        edges_.push_back({tail, head, {cost, freight}, cap, 0});
+        return static_cast<std::uint32_t>(edges_.size() - 1);
+    }
+    /// Adds a curve tail -> head; its segments must be sorted by cost.
+    std::uint32_t add_curve(std::uint32_t tail, std::uint32_t head, std::vector<Segment> segments) {
+        curves_.push_back({tail, head, std::move(segments), 0});
+        return static_cast<std::uint32_t>(curves_.size() - 1);
+    }
+
+    /// A path or arc cost: welfare first, freight to break ties.
+    struct Cost {
+        int128 main = 0, freight = 0;
+        friend bool operator<(const Cost& a, const Cost& b) {
+            return a.main != b.main ? a.main < b.main : a.freight < b.freight;
+        }
+        friend Cost operator+(const Cost& a, const Cost& b) { return {a.main + b.main, a.freight + b.freight}; }
+        Cost operator-() const { return {-main, -freight}; }
+    };
+
+    struct Outcome {
+        int128 cost = 0;                 ///< total cost of the flow (= -welfare)
+        std::int64_t volume = 0;         ///< flow from S to T
+        std::int64_t least_volume = 0;   ///< flow when the negative paths ran out
+        std::int64_t augmentations = 0;
+    };
+
+    /// Successive shortest paths; zero-cost paths only while volume < limit.
+    Outcome run(std::int64_t volume_limit = unlimited) {
+        Outcome out;
+        std::vector<Cost> dist(node_count_);
+        std::vector<Step> pred(node_count_);
+        std::vector<char> reached(node_count_);
+        bool negative_phase = true;
+        for (;;) {
+            if (!shortest_path(dist, pred, reached) || dist[sink].main > 0) break;
+            if (dist[sink].main == 0) {
+                if (negative_phase) {
+                    negative_phase = false;
+                    out.least_volume = out.volume;
+                }
+                if (out.volume >= volume_limit) break;
+            }
+            std::int64_t amount = dist[sink].main == 0 ? volume_limit - out.volume : unlimited;
+            for (std::uint32_t v = sink; v != source; v = pred[v].from) amount = std::min(amount, residual(pred[v]));
+            for (std::uint32_t v = sink; v != source; v = pred[v].from) push(pred[v], amount);
+            out.volume += amount;
+            out.cost += dist[sink].main * amount;
+            ++out.augmentations;
+        }
+        if (negative_phase) out.least_volume = out.volume;
+        return out;
+    }
+
+    std::int64_t edge_flow(std::uint32_t e) const { return edges_[e].flow; }
+    std::uint32_t curve_count() const { return static_cast<std::uint32_t>(curves_.size()); }
+    const std::vector<Segment>& segments(std::uint32_t c) const { return curves_[c].segments; }
+
+private:
+    struct Edge {
+        std::uint32_t tail, head;
+        Cost cost;
+        std::int64_t cap, flow;
+    };
+    struct Curve {
+        std::uint32_t tail, head;
+        std::vector<Segment> segments;
+        std::size_t next;  ///< first segment with room; all before it are full
+    };
+    /// One residual arc: an edge or a curve, forward or backward.
+    struct Step {
+        std::uint32_t from = 0;
+        std::uint32_t index = 0;
+        bool curve = false, forward = true;
+    };
+
+    // The curve's segment a forward step fills and a backward step empties.
+    static const Segment* forward_segment(const Curve& c) {
+        return c.next < c.segments.size() ? &c.segments[c.next] : nullptr;
+    }
+    static const Segment* backward_segment(const Curve& c) {
+        if (c.next < c.segments.size() && c.segments[c.next].flow > 0) return &c.segments[c.next];
+        return c.next > 0 ? &c.segments[c.next - 1] : nullptr;
+    }
+
+    std::int64_t residual(const Step& s) const {
+        if (!s.curve) {
+            const Edge& e = edges_[s.index];
+            return s.forward ? e.cap - e.flow : e.flow;
+        }
+        const Curve& c = curves_[s.index];
+        const Segment* seg = s.forward ? forward_segment(c) : backward_segment(c);
+        return s.forward ? seg->cap - seg->flow : seg->flow;
+    }
+
+    void push(const Step& s, std::int64_t amount) {
+        if (!s.curve) {
+            Edge& e = edges_[s.index];
+            e.flow += s.forward ? amount : -amount;
+            return;
+        }
+        Curve& c = curves_[s.index];
+        if (s.forward) {
+            Segment& seg = c.segments[c.next];
+            seg.flow += amount;
+            if (seg.flow == seg.cap) ++c.next;
+        } else {
+            if (!(c.next < c.segments.size() && c.segments[c.next].flow > 0)) --c.next;
+            c.segments[c.next].flow -= amount;
+        }
+    }
+
+    // Bellman-Ford from S; false when T cannot be reached.
+    bool shortest_path(std::vector<Cost>& dist, std::vector<Step>& pred, std::vector<char>& reached) const {
+        std::fill(reached.begin(), reached.end(), 0);
+        reached[source] = 1;
+        dist[source] = Cost{};
+        auto relax = [&](std::uint32_t u, std::uint32_t v, Cost cost, const Step& step) {
+            if (!reached[u]) return false;
+            const Cost d = dist[u] + cost;
+            if (reached[v] && !(d < dist[v])) return false;
+            reached[v] = 1;
+            dist[v] = d;
+            pred[v] = step;
+            return true;
+        };
+        for (std::uint32_t round = 0; round < node_count_; ++round) {
+            bool changed = false;
+            for (std::uint32_t i = 0; i < edges_.size(); ++i) {
+                const Edge& e = edges_[i];
+                if (e.flow < e.cap) changed |= relax(e.tail, e.head, e.cost, {e.tail, i, false, true});
+                if (e.flow > 0) changed |= relax(e.head, e.tail, -e.cost, {e.head, i, false, false});
+            }
+            for (std::uint32_t i = 0; i < curves_.size(); ++i) {
+                const Curve& c = curves_[i];
+                if (const Segment* f = forward_segment(c))
+                    changed |= relax(c.tail, c.head, Cost{f->cost, 0}, {c.tail, i, true, true});
+                if (const Segment* b = backward_segment(c); b && b->flow > 0)
+                    changed |= relax(c.head, c.tail, Cost{-b->cost, 0}, {c.head, i, true, false});
+            }
+            if (!changed) break;
+        }
+        return reached[sink] != 0;
+    }
+
+    std::uint32_t node_count_;
+    std::vector<Edge> edges_;
+    std::vector<Curve> curves_;
+};
+
+}  // namespace jpclear::detail

@@ -1,0 +1,47 @@
+#pragma once
+// solve(): a Market in, a Solution out. The one entry to the clearing
+// algorithms, each chosen for the shape of the market:
+//
+//   one place,  no blocks, no cap   clear_convex()               convex.h
+//   one place,  blocks or a cap     clear_with_blocks()          block_search.h
+//   places,     no blocks, no cap   clear_network()              network.h
+//   places,     blocks or a cap     clear_network_with_blocks()  network_search.h
+//
+// The one-place market is the one-node, free-self-route case of the network
+// problem; it keeps its own algorithms because they exploit that shape (a
+// crossing found by selection, a price decomposition) and are much faster.
+
+#include "jpclear/clearing/block_search.h"
+#include "jpclear/clearing/convex.h"
+#include "jpclear/clearing/market.h"
+#include "jpclear/clearing/network.h"
+#include "jpclear/clearing/network_search.h"
+#include "jpclear/clearing/solution.h"
+#include "jpclear/options.h"
+
+namespace jpclear {
+
+inline Solution solve(const Market& market, const Options& options = {}) {
+    if (market.has_places()) {
+        if (!market.is_convex()) return clear_network_with_blocks(market, options);
+        NetworkAllocation found = clear_network(market);
+        Solution s;
+        s.allocation = std::move(found.fills);
+        s.arc_flow = std::move(found.arc_flow);
+        return s;
+    }
+    Solution s;
+    if (market.is_convex()) {
+        s.allocation = clear_convex(market);
+        return s;
+    }
+    BlockSearchOutcome found = clear_with_blocks(market, options);
+    s.allocation = std::move(found.allocation);
+    s.optimality = found.optimality;
+    s.bound = found.bound;
+    s.nodes = found.nodes;
+    s.prices = found.prices;
+    return s;
+}
+
+}  // namespace jpclear
