@@ -1,8 +1,9 @@
-// Fuzz target: the CSV order readers (RFC 4180, header row naming fields).
+// Fuzz target: the CSV readers (RFC 4180, header row naming fields).
 //
-// The same bytes are read as a bids file and as an offers file. Invariants:
-// no order is returned when any problem is (nothing half-read), every
-// problem has a message, and no more orders come back than the limit allows.
+// The same bytes are read as a bids file, an offers file and a routes file.
+// Invariants: no row is returned when any problem is (nothing half-read),
+// every problem has a message, and no more rows come back than the limit
+// allows.
 
 #include <cstddef>
 #include <cstdint>
@@ -29,5 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(bids, limits, bids.bids.size());
     const OffersRead offers = read_offers_csv(text, "offers.csv", limits);
     check(offers, limits, offers.offers.size());
+    const RoutesRead routes = read_routes_csv(text, "routes.csv", limits);
+    check(routes, limits, routes.routes.size());
     return 0;
 }

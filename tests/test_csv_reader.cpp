@@ -306,7 +306,8 @@ TEST(CsvBids, UnknownColumnIsAProblem) {
     EXPECT_TRUE(same_problems(
         r.problems,
         (Problems{{"bids.csv line 1",
-                   "unknown column \"limt\" (bids columns are: id, buyer, bloc, lots, min_lots, limit, currency)"},
+                   "unknown column \"limt\" (bids columns are: id, buyer, bloc, lots, min_lots, limit, currency, "
+                   "delivery)"},
                   {"bids.csv line 1", "required column \"limit\" is missing"}})));
     EXPECT_TRUE(r.bids.empty());
 
@@ -393,6 +394,138 @@ TEST(CsvOffers, MaxBytesLimit) {
     r = read_offers_csv(text, "offers.csv", limits);
     EXPECT_TRUE(r.problems.empty());
     EXPECT_EQ(r.offers.size(), 1u);
+}
+
+// --- delivery places and routes (spec 10) ---------------------------------------
+
+TEST(CsvBids, DeliveryColumnEmptyCellIsAbsent) {
+    BidsRead r = read_bids_csv("id,buyer,bloc,lots,limit,delivery\n"
+                               "a,A,JP,1,10,JP-YOK\n"
+                               "b,B,EU,1,10,\n"
+                               "c,C,EU,1,10,\"NL, \"\"RTM\"\"\"\n");
+    ASSERT_TRUE(same_problems(r.problems, {}));
+    ASSERT_EQ(r.bids.size(), 3u);
+    EXPECT_EQ(r.bids[0].delivery, std::optional<std::string>("JP-YOK"));
+    EXPECT_EQ(r.bids[1].delivery, std::nullopt);
+    EXPECT_EQ(r.bids[2].delivery, std::optional<std::string>("NL, \"RTM\""));
+    // Without the column, no bid has a place.
+    EXPECT_EQ(read_bids_csv(bids_header + "a,A,EU,1,0,10,\n").bids.at(0).delivery, std::nullopt);
+    // Port is an offer column.
+    r = read_bids_csv("id,buyer,bloc,lots,limit,port\n");
+    ASSERT_EQ(r.problems.size(), 1u);
+    EXPECT_EQ(r.problems[0].message.rfind("unknown column \"port\"", 0), 0u) << r.problems[0].message;
+    // Text cells must be UTF-8 here too.
+    expect_single_bid_problem("id,buyer,bloc,lots,limit,delivery\na,A,JP,1,10,JP\xFF\n",
+                              "bids[0].delivery (bids.csv line 2)",
+                              "is not UTF-8 text (byte 0xFF at position 3 of the cell)");
+}
+
+TEST(CsvOffers, PortColumnEmptyCellIsAbsent) {
+    OffersRead r = read_offers_csv("port,id,supplier,origin,lots,ask\nAU-PHE,o-1,S,AU,1,1\n,o-2,S,CL,1,1\n");
+    ASSERT_TRUE(same_problems(r.problems, {}));
+    ASSERT_EQ(r.offers.size(), 2u);
+    EXPECT_EQ(r.offers[0].port, std::optional<std::string>("AU-PHE"));
+    EXPECT_EQ(r.offers[1].port, std::nullopt);
+    r = read_offers_csv("id,supplier,origin,lots,ask,delivery\n");
+    EXPECT_TRUE(same_problems(
+        r.problems, only("offers.csv line 1", "unknown column \"delivery\" (offers columns are: id, supplier, origin, "
+                                              "lots, min_lots, ask, currency, certified, port)")));
+}
+
+const std::string routes_header = "from,to,freight,currency,capacity_lots\n";
+
+TEST(CsvRoutes, WellFormedFileReadsEveryField) {
+    RoutesRead r = read_routes_csv(routes_header +
+                                   "AU-PHE,JP-YOK,38.00,EUR,40\n"
+                                   "AU-PHE,NL-RTM,81,,\n"
+                                   "NL-RTM,NL-RTM,0,,0\n"
+                                   "CL-ANF,\"NL, RTM\",123456789012.0123456789,JPY,1000000000\n");
+    ASSERT_TRUE(same_problems(r.problems, {}));
+    ASSERT_EQ(r.routes.size(), 4u);
+    EXPECT_EQ(r.routes[0].from, "AU-PHE");
+    EXPECT_EQ(r.routes[0].to, "JP-YOK");
+    EXPECT_EQ(r.routes[0].freight, Decimal::from_units(3800, 2));
+    EXPECT_EQ(r.routes[0].currency, std::optional<std::string>("EUR"));
+    EXPECT_EQ(r.routes[0].capacity_lots, std::optional<std::int64_t>(40));
+    EXPECT_EQ(r.routes[1].freight, Decimal::integer(81));
+    EXPECT_EQ(r.routes[1].currency, std::nullopt);
+    EXPECT_EQ(r.routes[1].capacity_lots, std::nullopt);
+    EXPECT_EQ(r.routes[2].capacity_lots, std::optional<std::int64_t>(0));
+    EXPECT_EQ(r.routes[3].to, "NL, RTM");
+    const int128 units = int128{123456789012} * detail::pow10(10) + 123456789;
+    EXPECT_EQ(r.routes[3].freight, Decimal::from_units(units, 10));  // exact: no double on the way
+    EXPECT_EQ(r.routes[3].capacity_lots, std::optional<std::int64_t>(1000000000));
+}
+
+TEST(CsvRoutes, ColumnsInAnyOrderOptionalOnesLeftOutCrLfAndBom) {
+    RoutesRead r = read_routes_csv("\xEF\xBB\xBF" "freight,to,from\r\n57.5,NL-RTM,CL-ANF\r\n\r\n0,X,X");
+    ASSERT_TRUE(same_problems(r.problems, {}));
+    ASSERT_EQ(r.routes.size(), 2u);
+    EXPECT_EQ(r.routes[0].from, "CL-ANF");
+    EXPECT_EQ(r.routes[0].to, "NL-RTM");
+    EXPECT_EQ(r.routes[0].freight, Decimal::from_units(575, 1));
+    EXPECT_EQ(r.routes[0].currency, std::nullopt);
+    EXPECT_EQ(r.routes[1].from, "X");
+    // A header alone is an empty list (the value checks want one route).
+    r = read_routes_csv(routes_header);
+    EXPECT_TRUE(r.problems.empty());
+    EXPECT_TRUE(r.routes.empty());
+}
+
+TEST(CsvRoutes, ProblemsNameTheRouteAndTheLine) {
+    RoutesRead r = read_routes_csv(routes_header +
+                                       "AU-PHE,JP-YOK,38.00,EUR,40\n"  // line 2: fine
+                                       "AU-PHE,,3,5,EUR,x\n"           // line 3: 6 cells
+                                       ",NL-RTM,1e2,EUR,4.5\n"         // line 4: three problems
+                                       "A,B,,,-1\n"                     // line 5: freight missing
+                                       "A,B,1,,99999999999999999999\n", // line 6: beyond int64
+                                   "lanes.csv");
+    EXPECT_TRUE(same_problems(
+        r.problems,
+        (Problems{{"logistics.routes[1] (lanes.csv line 3)", "has 6 cells where the header (line 1) has 5"},
+                  {"logistics.routes[2].from (lanes.csv line 4)", "is required"},
+                  {"logistics.routes[2].freight (lanes.csv line 4)", "\"1e2\" is not a decimal"},
+                  {"logistics.routes[2].capacity_lots (lanes.csv line 4)", "\"4.5\" is not a whole number"},
+                  {"logistics.routes[3].freight (lanes.csv line 5)", "is required"},
+                  {"logistics.routes[4].capacity_lots (lanes.csv line 6)",
+                   "\"99999999999999999999\" is too large a whole number"}})));
+    EXPECT_TRUE(r.routes.empty());
+    // Out-of-range values that fit are left to the value checks.
+    r = read_routes_csv(routes_header + "A,B,-5,eur,-1\n");
+    ASSERT_TRUE(same_problems(r.problems, {}));
+    EXPECT_EQ(r.routes.at(0).freight, Decimal::integer(-5));
+    EXPECT_EQ(r.routes.at(0).capacity_lots, std::optional<std::int64_t>(-1));
+}
+
+TEST(CsvRoutes, HeaderProblems) {
+    RoutesRead r = read_routes_csv("from,to,frieght,capacity,from\n");
+    EXPECT_TRUE(same_problems(
+        r.problems,
+        (Problems{{"routes.csv line 1",
+                   "unknown column \"frieght\" (routes columns are: from, to, freight, currency, capacity_lots)"},
+                  {"routes.csv line 1",
+                   "unknown column \"capacity\" (routes columns are: from, to, freight, currency, capacity_lots)"},
+                  {"routes.csv line 1", "column \"from\" appears twice (cells 1 and 5)"},
+                  {"routes.csv line 1", "required column \"freight\" is missing"}})));
+    EXPECT_TRUE(same_problems(read_routes_csv("").problems, only("routes.csv", "has no header row")));
+    EXPECT_TRUE(same_problems(read_routes_csv("from,to,freight\nA,\"B,1\n").problems,
+                              only("logistics.routes[0].to (routes.csv line 2)",
+                                   "has a quote opened on line 2 that is never closed")));
+}
+
+TEST(CsvRoutes, Limits) {
+    const std::string three = routes_header + "A,B,1,,\nB,C,1,,\nC,D,1,,\n";
+    ReadLimits limits;
+    limits.max_orders = 2;
+    RoutesRead r = read_routes_csv(three, "routes.csv", limits);
+    EXPECT_TRUE(same_problems(r.problems, only("routes.csv", "holds more than 2 routes")));
+    EXPECT_TRUE(r.routes.empty());
+    limits.max_orders = 3;
+    EXPECT_EQ(read_routes_csv(three, "routes.csv", limits).routes.size(), 3u);
+    limits.max_bytes = three.size() - 1;
+    EXPECT_TRUE(same_problems(read_routes_csv(three, "routes.csv", limits).problems,
+                              only("routes.csv", "is larger than the limit of " + std::to_string(three.size() - 1) +
+                                                     " bytes")));
 }
 
 TEST(CsvBids, EmptyTextHasNoHeader) {

@@ -189,9 +189,25 @@ std::string order_diff(const Order& p, const Order& q) {
     if constexpr (std::is_same_v<Order, Bid>) {
         if (p.buyer != q.buyer || p.bloc != q.bloc) return "buyer or bloc";
         if (p.limit != q.limit) return "limit";
+        if (p.delivery != q.delivery) return "delivery";
     } else {
         if (p.supplier != q.supplier || p.origin != q.origin) return "supplier or origin";
         if (p.ask != q.ask || p.certified != q.certified) return "ask or certified";
+        if (p.port != q.port) return "port";
+    }
+    return "";
+}
+
+// The first field in which two lists of routes differ, or "".
+std::string routes_diff(const std::vector<Route>& got, const std::vector<Route>& want) {
+    if (got.size() != want.size()) return "number of routes";
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const std::string at = "logistics.routes[" + std::to_string(i) + "].";
+        if (got[i].from != want[i].from) return at + "from";
+        if (got[i].to != want[i].to) return at + "to";
+        if (got[i].freight != want[i].freight) return at + "freight";
+        if (got[i].currency != want[i].currency) return at + "currency";
+        if (got[i].capacity_lots != want[i].capacity_lots) return at + "capacity_lots";
     }
     return "";
 }
@@ -228,6 +244,8 @@ void check_orders(const std::vector<Order>& got, const std::vector<Order>& want,
     check(got.offers.size() == want.offers.size(), "number of offers");
     check_orders(got.bids, want.bids, "bids", diff);
     check_orders(got.offers, want.offers, "offers", diff);
+    check(got.logistics.has_value() == want.logistics.has_value(), "logistics");
+    if (got.logistics && want.logistics && diff.empty()) diff = routes_diff(got.logistics->routes, want.logistics->routes);
     if (diff.empty()) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << diff << " differs";
 }
@@ -253,10 +271,11 @@ TEST(JsonReader, WellFormedRoundReadsEveryField) {
     want.rules.max_origin_share = Decimal::from_units(65, 2);
     want.rules.excluded_origins = {"XX", "RU"};
     want.rules.require_certified = true;
-    want.bids = {Bid{"eu-1", "Acme Cells", "EU", 12, 0, Decimal::integer(14500), "EUR"},
-                 Bid{"jp-1", "Tokyo Battery", "JP", 8, 8, Decimal::integer(2390000), "JPY"}};
-    want.offers = {Offer{"au-1", "Southern Lithium", "AU", 10, 0, Decimal::integer(13200), "EUR", true},
-                   Offer{"cl-1", "Atacama SpA", "CL", 6, 2, Decimal::integer(13200), std::nullopt, false}};  // 1.32e4
+    want.bids = {Bid{"eu-1", "Acme Cells", "EU", 12, 0, Decimal::integer(14500), "EUR", std::nullopt},
+                 Bid{"jp-1", "Tokyo Battery", "JP", 8, 8, Decimal::integer(2390000), "JPY", std::nullopt}};
+    want.offers = {Offer{"au-1", "Southern Lithium", "AU", 10, 0, Decimal::integer(13200), "EUR", true, std::nullopt},
+                   Offer{"cl-1", "Atacama SpA", "CL", 6, 2, Decimal::integer(13200), std::nullopt, false,
+                          std::nullopt}};  // 1.32e4
     const Round r = read_ok(full_round);
     EXPECT_TRUE(same_round(r, want));
     // The round is valid as well as readable.
@@ -499,7 +518,7 @@ TEST(JsonReader, DeepNestingStopsAtTheDepthLimit) {
     for (int i = 0; i < 61; ++i) unknown_path += ".x";
     expect_problems(bid_with("note", objects),
                     {{"bids[0].note", "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, "
-                                      "limit, currency"},
+                                      "limit, currency, delivery"},
                      {unknown_path, "nested deeper than 64 levels"}});
 }
 
@@ -536,7 +555,7 @@ TEST(JsonReader, DepthStopsTheReadingWithoutGuessesAboutTheRest) {
     std::string path = "bids[0].note";
     for (int i = 0; i < 61; ++i) path += "[0]";
     expect_problems(object(late), {{"bids[0].note", "unknown field (a typo?); bid fields are id, buyer, bloc, lots, "
-                                                    "min_lots, limit, currency"},
+                                                    "min_lots, limit, currency, delivery"},
                                    {path, "nested deeper than 64 levels"}});
 }
 
@@ -550,13 +569,13 @@ TEST(JsonReader, RaisedDepthLimitStillReadsDeepTextInLinearSpace) {
     expect_problems(deep, only("", "the document must be a JSON object"), limits);
     expect_problems(bid_with("note", deep),
                     only("bids[0].note", "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, "
-                                         "limit, currency"),
+                                         "limit, currency, delivery"),
                     limits);
     // Beyond the raised limit, the one path built is still linear in the depth.
     limits.max_depth = 100'000;
     expect_problems(bid_with("note", repeated(R"({"x": )", 100'000)),
                     {{"bids[0].note", "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, "
-                                      "limit, currency"},
+                                      "limit, currency, delivery"},
                      {"bids[0].note" + repeated(".x", 99'997), "nested deeper than 100000 levels"}},
                     limits);
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -596,7 +615,7 @@ TEST(JsonReader, DuplicateKeysAreErrorsWithTheirPath) {
 TEST(JsonReader, UnknownFieldsAreErrorsWithTheirPath) {
     expect_only(round_with("colour", R"("red")"), "colour",
                 "unknown field (a typo?); round fields are format, round, material, currency, fx, rules, bids, "
-                "offers");
+                "offers, logistics");
     expect_only(round_with("material", R"({"code": "A", "lot_tonnes": 1, "grade": {"x": [1, 2]}})"),
                 "material.grade", "unknown field (a typo?); material fields are code, name, lot_tonnes");
     expect_only(rules_with(R"({"tick": "0.01", "tik": "0.01"})"), "rules.tik",
@@ -604,27 +623,29 @@ TEST(JsonReader, UnknownFieldsAreErrorsWithTheirPath) {
                 "require_certified");
     expect_only(rules_with(R"({"pricing": {"rule": "uniform", "kk": 1}})"), "rules.pricing.kk",
                 "unknown field (a typo?); pricing fields are rule, k");
-    expect_only(bid_with("limt", "1"), "bids[0].limt",
-                "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, limit, currency");
+    const std::string bid_fields =
+        "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, limit, currency, delivery";
+    const std::string offer_fields =
+        "unknown field (a typo?); offer fields are id, supplier, origin, lots, min_lots, ask, currency, "
+        "certified, port";
+    expect_only(bid_with("limt", "1"), "bids[0].limt", bid_fields);
     // Offer-only fields are unknown in a bid, and the other way round.
-    expect_only(bid_with("certified", "true"), "bids[0].certified",
-                "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, limit, currency");
-    expect_only(offer_with("limit", "1"), "offers[0].limit",
-                "unknown field (a typo?); offer fields are id, supplier, origin, lots, min_lots, ask, currency, "
-                "certified");
+    expect_only(bid_with("certified", "true"), "bids[0].certified", bid_fields);
+    expect_only(offer_with("limit", "1"), "offers[0].limit", offer_fields);
+    expect_only(bid_with("port", R"("AU-PHE")"), "bids[0].port", bid_fields);
+    expect_only(offer_with("delivery", R"("JP-YOK")"), "offers[0].delivery", offer_fields);
     // Keys are compared exactly: case, spaces and escapes count.
-    expect_only(bid_with("Lots", "1"), "bids[0].Lots",
-                "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, limit, currency");
+    expect_only(bid_with("Lots", "1"), "bids[0].Lots", bid_fields);
     expect_only(round_with("format ", R"("x")"), "format ",
                 "unknown field (a typo?); round fields are format, round, material, currency, fx, rules, bids, "
-                "offers");
+                "offers, logistics");
     // Escapes in a key are read before comparing: "\u0066ormat" is "format".
     expect_only(round_with("\\u0066ormat", R"("jpclear.round/1")"), "format",
                 "appears more than once in the same object");
     // Inside an unknown field nothing is examined: no duplicate, type or depth problem below it.
     expect_only(round_with("extra", R"({"a": 1, "a": [null, {"lots": "x"}]})"), "extra",
                 "unknown field (a typo?); round fields are format, round, material, currency, fx, rules, bids, "
-                "offers");
+                "offers, logistics");
 }
 
 TEST(JsonReader, MissingRequiredFieldsAreNamed) {
@@ -871,7 +892,7 @@ TEST(JsonReader, HugeNumbersDoNotHideOtherProblems) {
                            {"offers[0].ask", "\"-9e999999\" has more than 38 significant digits"}});
     // Also inside an unknown field, where they are not examined.
     expect_only(bid_with("note", "[1e400, -1e999, 0e0, 1e-999]"), "bids[0].note",
-                "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, limit, currency");
+                "unknown field (a typo?); bid fields are id, buyer, bloc, lots, min_lots, limit, currency, delivery");
     // Genuine 0e0 numbers before, between and after replaced ones keep their own value.
     const std::string zeros = R"({"pricing": {"k": 0e0}, "tick": 1e-2})";
     const Fields around = with(a_round(a_bid(), with(an_offer(), "ask", "0e0")), "rules", zeros);
@@ -1101,14 +1122,14 @@ TEST(JsonReader, EveryProblemIsReportedWithItsPath) {
 })";
     expect_problems(text, {
                               {"colour", "unknown field (a typo?); round fields are format, round, material, currency, "
-                                         "fx, rules, bids, offers"},
+                                         "fx, rules, bids, offers, logistics"},
                               {"fx.JPY", "\"0,0061\" is not a decimal"},
                               {"rules.tick", "appears more than once in the same object"},
                               {"rules.pricing.rule", "\"vickrey\" is not a pricing rule (uniform or pay-as-bid)"},
                               {"bids[0].lots", "must be a whole number, not a string"},
                               {"bids[1].limit", "\"12,5\" is not a decimal"},
                               {"bids[1].limt", "unknown field (a typo?); bid fields are id, buyer, bloc, lots, "
-                                               "min_lots, limit, currency"},
+                                               "min_lots, limit, currency, delivery"},
                               {"bids[2].limit", "\"1e400\" has more than 38 significant digits"},
                               {"offers[0].certified", "must be true or false, not a string"},
                               {"offers[0].supplier", "is required"},
@@ -1120,6 +1141,186 @@ TEST(JsonReader, EveryProblemIsReportedWithItsPath) {
                               {"bids[2].lots", "0 is outside 1 to 1000000000"},
                               {"offers[0].id", "id \"b-1\" is already used by bids[0]"},
                           });
+}
+
+// --- delivery places, routes and freight (spec 10) ------------------------------
+
+// Three routes: every field given, optional ones left out, and given as null.
+const std::string three_routes = R"({"routes": [
+    {"from": "AU-PHE", "to": "JP-YOK", "freight": "38.00", "currency": "EUR", "capacity_lots": 40},
+    {"from": "AU-PHE", "to": "NL-RTM", "freight": 81.5},
+    {"from": "NL-RTM", "to": "NL-RTM", "freight": "0", "currency": null, "capacity_lots": null}]})";
+
+Fields placed_bid() { return with(a_bid(), "delivery", R"("JP-YOK")"); }
+Fields placed_offer() { return with(an_offer(), "port", R"("AU-PHE")"); }
+
+// A valid round with places; `logistics` is its raw value (empty: left out).
+std::string placed_round(const std::string& logistics = three_routes, const Fields& bid = placed_bid(),
+                         const Fields& offer = placed_offer()) {
+    return object(with(a_round(bid, offer), "logistics", logistics));
+}
+std::string one_route(const std::string& raw_route) { return R"({"routes": [)" + raw_route + "]}"; }
+
+TEST(JsonReader, LogisticsDeliveryAndPortAreRead) {
+    const Round r = read_ok(placed_round());
+    ASSERT_TRUE(r.logistics.has_value());
+    const std::vector<Route>& routes = r.logistics->routes;
+    ASSERT_EQ(routes.size(), 3u);
+    EXPECT_EQ(routes[0].from, "AU-PHE");
+    EXPECT_EQ(routes[0].to, "JP-YOK");
+    EXPECT_EQ(routes[0].freight, Decimal::from_units(3800, 2));
+    EXPECT_EQ(routes[0].currency, std::optional<std::string>("EUR"));
+    EXPECT_EQ(routes[0].capacity_lots, std::optional<std::int64_t>(40));
+    EXPECT_EQ(routes[1].to, "NL-RTM");
+    EXPECT_EQ(routes[1].freight, Decimal::from_units(815, 1));  // a JSON number, read from its text
+    EXPECT_EQ(routes[1].currency, std::nullopt);
+    EXPECT_EQ(routes[1].capacity_lots, std::nullopt);
+    EXPECT_EQ(routes[2].from, "NL-RTM");
+    EXPECT_EQ(routes[2].freight, Decimal());
+    EXPECT_EQ(routes[2].currency, std::nullopt);       // null is absent
+    EXPECT_EQ(routes[2].capacity_lots, std::nullopt);  // null is absent
+    ASSERT_EQ(r.bids.size(), 1u);
+    ASSERT_EQ(r.offers.size(), 1u);
+    EXPECT_EQ(r.bids[0].delivery, std::optional<std::string>("JP-YOK"));
+    EXPECT_EQ(r.offers[0].port, std::optional<std::string>("AU-PHE"));
+    EXPECT_TRUE(same_problems(value_problems(r), {}));
+
+    // Capacity 0 and huge whole numbers are kept for the value checks.
+    const Round zero = read_ok(placed_round(one_route(R"({"from": "A", "to": "B", "freight": 1, "capacity_lots": 0})")));
+    EXPECT_EQ(zero.logistics->routes[0].capacity_lots, std::optional<std::int64_t>(0));
+    const Round big = read_ok(
+        placed_round(one_route(R"({"from": "A", "to": "B", "freight": 1, "capacity_lots": 9223372036854775807})")));
+    EXPECT_EQ(big.logistics->routes[0].capacity_lots, std::optional<std::int64_t>(INT64_MAX));
+}
+
+TEST(JsonReader, WithoutLogisticsARoundHasNoPlaces) {
+    const Round r = read_ok(object(a_round()));
+    EXPECT_FALSE(r.logistics.has_value());
+    EXPECT_EQ(r.bids[0].delivery, std::nullopt);
+    EXPECT_EQ(r.offers[0].port, std::nullopt);
+    // null is absent, for logistics as for delivery and port.
+    const Round n = read_ok(placed_round("null", with(a_bid(), "delivery", "null"), with(an_offer(), "port", "null")));
+    EXPECT_FALSE(n.logistics.has_value());
+    EXPECT_EQ(n.bids[0].delivery, std::nullopt);
+    EXPECT_EQ(n.offers[0].port, std::nullopt);
+    // An empty list of routes is read as it is; the value checks refuse it.
+    const Round e = read_ok(placed_round(R"({"routes": []})"));
+    ASSERT_TRUE(e.logistics.has_value());
+    EXPECT_TRUE(e.logistics->routes.empty());
+}
+
+TEST(JsonReader, LogisticsFieldsAreCheckedLikeTheRest) {
+    const std::string route_fields =
+        "unknown field (a typo?); route fields are from, to, freight, currency, capacity_lots";
+    // Unknown fields, with their paths.
+    expect_only(placed_round(R"({"routes": [{"from": "AU-PHE", "to": "JP-YOK", "freight": 1}], "lanes": []})"),
+                "logistics.lanes", "unknown field (a typo?); logistics fields are routes");
+    expect_only(placed_round(R"({"routes": [{"from": "AU-PHE", "to": "JP-YOK", "freight": 1},
+                                           {"from": "AU-PHE", "to": "JP-NGO", "freight": 1, "capacity": 4}]})"),
+                "logistics.routes[1].capacity", route_fields);
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": 1, "Currency": "EUR"})")),
+                "logistics.routes[0].Currency", route_fields);
+    // Missing required fields.
+    expect_only(placed_round("{}"), "logistics.routes", "is required");
+    expect_problems(placed_round(one_route(R"({"currency": "EUR"})")),
+                    {{"logistics.routes[0].from", "is required"},
+                     {"logistics.routes[0].to", "is required"},
+                     {"logistics.routes[0].freight", "is required"}});
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": null})")),
+                "logistics.routes[0].freight", "must be a decimal (string or number), not null");
+    // Types.
+    expect_only(placed_round("[]"), "logistics", "must be an object, not an array");
+    expect_only(placed_round(R"("AU-PHE -> JP-YOK")"), "logistics", "must be an object, not a string");
+    expect_only(placed_round(R"({"routes": {"from": "AU-PHE"}})"), "logistics.routes",
+                "must be an array, not an object");
+    expect_problems(placed_round(R"({"routes": [5, [], {"from": "AU-PHE", "to": "JP-YOK", "freight": 1}, "x"]})"),
+                    {{"logistics.routes[0]", "must be an object, not a number"},
+                     {"logistics.routes[1]", "must be an object, not an array"},
+                     {"logistics.routes[3]", "must be an object, not a string"}});
+    expect_only(placed_round(one_route(R"({"from": 1, "to": "JP-YOK", "freight": 1})")), "logistics.routes[0].from",
+                "must be a string, not a number");
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": ["JP-YOK"], "freight": 1})")),
+                "logistics.routes[0].to", "must be a string, not an array");
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": true})")),
+                "logistics.routes[0].freight", "must be a decimal (string or number), not a boolean");
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": "38,5"})")),
+                "logistics.routes[0].freight", "\"38,5\" is not a decimal");
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": 1, "currency": 978})")),
+                "logistics.routes[0].currency", "must be a string, not a number");
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": 1, "capacity_lots": "40"})")),
+                "logistics.routes[0].capacity_lots", "must be a whole number, not a string");
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": 1, "capacity_lots": 4.5})")),
+                "logistics.routes[0].capacity_lots", "4.5 is not a whole number");
+    expect_only(placed_round(three_routes, with(a_bid(), "delivery", "5")), "bids[0].delivery",
+                "must be a string, not a number");
+    expect_only(placed_round(three_routes, placed_bid(), with(an_offer(), "port", R"(["AU-PHE"])")), "offers[0].port",
+                "must be a string, not an array");
+    // Duplicates.
+    expect_only(placed_round(R"({"routes": [], "routes": [{"from": "AU-PHE", "to": "JP-YOK", "freight": 1}]})"),
+                "logistics.routes", "appears more than once in the same object");
+    expect_only(placed_round(one_route(R"({"from": "AU-PHE", "to": "JP-YOK", "freight": 1, "to": "NL-RTM"})")),
+                "logistics.routes[0].to", "appears more than once in the same object");
+}
+
+TEST(JsonReader, PlaceValuesAreLeftToTheValueChecks) {
+    // A duplicate route, freight on a self-route, a place no route names, an
+    // order without a place: readable, and refused by validate_fields().
+    const std::string dup = R"({"routes": [{"from": "AU-PHE", "to": "JP-YOK", "freight": 1},
+                                          {"from": "AU-PHE", "to": "JP-YOK", "freight": 2},
+                                          {"from": "JP-YOK", "to": "JP-YOK", "freight": 3}]})";
+    const std::string bad_round =
+        placed_round(dup, with(a_bid(), "delivery", R"("JP-YOKO")"), with(an_offer(), "port", ""));
+    const Problems values = value_problems(read_ok(bad_round));
+    for (const char* path : {"logistics.routes[1]", "logistics.routes[2].freight", "bids[0].delivery",
+                             "offers[0].port"}) {
+        bool found = false;
+        for (const Problem& p : values) found = found || p.path == path;
+        EXPECT_TRUE(found) << path << listed(values);
+    }
+    // With a reading problem too, the value problems of the places follow it.
+    Problems want = only("round", "must be a string, not a number");
+    want.insert(want.end(), values.begin(), values.end());
+    const std::string with_bad_id =
+        object(with(with(a_round(with(a_bid(), "delivery", R"("JP-YOKO")"), an_offer()), "logistics", dup), "round",
+                    "1"));
+    expect_problems(with_bad_id, want);
+    // But not when a route could not be read: the places it names are unknown.
+    expect_only(placed_round(one_route(R"({"from": 7, "to": "JP-YOK", "freight": 1})")), "logistics.routes[0].from",
+                "must be a string, not a number");
+}
+
+TEST(JsonReader, RoutesFromACsvFileMustNotBeInTheDocument) {
+    OrderSources sources;
+    sources.routes_from_csv = true;
+    // The document may leave logistics out, or give it without routes.
+    RoundRead r = read(object(a_round(placed_bid(), placed_offer())), {}, sources);
+    ASSERT_TRUE(r.problems.empty()) << listed(r.problems);
+    EXPECT_FALSE(r.round->logistics.has_value());
+    EXPECT_EQ(r.round->bids[0].delivery, std::optional<std::string>("JP-YOK"));
+    r = read(placed_round("{}"), {}, sources);
+    ASSERT_TRUE(r.problems.empty()) << listed(r.problems);
+    ASSERT_TRUE(r.round->logistics.has_value());
+    EXPECT_TRUE(r.round->logistics->routes.empty());
+    expect_problems(placed_round(), only("logistics.routes", "is given both here and in a CSV file; give it in one place"),
+                    {}, sources);
+    // Places are not checked against routes still to come.
+    expect_problems(object(with(a_round(placed_bid(), placed_offer()), "round", "1")),
+                    only("round", "must be a string, not a number"), {}, sources);
+}
+
+TEST(JsonReader, MaxOrdersAlsoBoundsTheRoutes) {
+    ReadLimits limits;
+    limits.max_orders = 2;  // one bid and one offer: within
+    expect_only(placed_round(), "logistics.routes[2]", "the round holds more than 2 routes, the reader's limit",
+                limits);
+    limits.max_orders = 3;
+    EXPECT_EQ(read_ok(placed_round(), limits).logistics->routes.size(), 3u);
+    limits.max_orders = 2;
+    expect_problems(placed_round(R"({"routes": [1, 2, 3]})"),
+                    {{"logistics.routes[0]", "must be an object, not a number"},
+                     {"logistics.routes[1]", "must be an object, not a number"},
+                     {"logistics.routes[2]", "the round holds more than 2 routes, the reader's limit"}},
+                    limits);
 }
 
 // --- round trip ---------------------------------------------------------------
@@ -1206,13 +1407,32 @@ Round awkward_round(std::uint64_t seed) {
         if (rng.percent(30)) o.ask = any_price(rng, 0);
         if (rng.percent(20)) o.currency.reset();
     }
+    // Places with odd names on every other seed (spec 10).
+    if (seed % 2 == 1) {
+        const std::vector<std::string> places = {"AU-PHE", "JP-YOK", "NL \"RTM\"", "東京", "", "a,b"};
+        r.logistics.emplace();
+        for (std::size_t i = 0; i < 12; ++i) {
+            Route route;
+            route.from = rng.pick(places);
+            route.to = rng.pick(places);
+            route.freight = any_price(rng, 0);
+            if (rng.percent(50)) route.currency = rng.pick(names);
+            if (rng.percent(50)) route.capacity_lots = rng.range(0, 1'000'000'000);
+            r.logistics->routes.push_back(route);
+        }
+        for (Bid& b : r.bids)
+            if (rng.percent(90)) b.delivery = rng.pick(places);
+        for (Offer& o : r.offers)
+            if (rng.percent(90)) o.port = rng.pick(places);
+    }
     return r;
 }
 
 TEST(JsonReader, WrittenRoundsReadBackUnchanged) {
     for (std::uint64_t seed : {1u, 2u, 3u, 42u, 2026u}) {
         const GenerateSpec plain{300, 60, seed, 100, seed % 2 == 1};
-        for (const Round& original : {generate_round(plain), awkward_round(seed)}) {
+        const GenerateSpec places{300, 60, seed, 100, seed % 2 == 1, true};
+        for (const Round& original : {generate_round(plain), generate_round(places), awkward_round(seed)}) {
             std::ostringstream out;
             write_round_json(out, original);
             RoundRead back = read(out.str());

@@ -507,5 +507,305 @@ TEST(JsonWriter, WrittenRoundReadsBackToTheSameRound) {
     EXPECT_EQ(back.round->offers[0].min_lots, INT64_MAX);
 }
 
+
+// --- results of rounds with places (spec 10) ------------------------------------
+
+// small_result() as the clearing engine gives it: every order knows its id.
+Result result_with_ids() {
+    Result r = small_result();
+    r.bids[0].id = "b-1";
+    r.bids[1].id = "b-2";
+    r.offers[0].id = "o-1";
+    r.offers[1].id = "o-2";
+    return r;
+}
+
+// Four places (one without trade) and four routes (one full, one unused).
+Result placed_result() {
+    Result r = result_with_ids();
+    r.has_places = true;
+    r.price_low.reset();
+    r.price_high.reset();
+    r.freight_cost = dec("15200");
+    r.places["NL-RTM"] = PlaceResult{dec("14081"), dec("14081"), dec("14100.5"), Lots{10}, Lots{0}};
+    r.places["AU-PHE"] = PlaceResult{dec("14000"), dec("13950"), dec("14010.5"), Lots{0}, Lots{10}};
+    r.places["JP-YOK"] = PlaceResult{dec("14050"), dec("14038"), dec("14062"), Lots{5}, Lots{5}};
+    r.places["DE-HAM"] = PlaceResult{};
+    r.routes = {RouteResult{"AU-PHE", "NL-RTM", Lots{10}, dec("81"), dec("0"), std::nullopt, false},
+                RouteResult{"JP-YOK", "JP-YOK", Lots{5}, dec("0"), dec("0"), std::nullopt, false},
+                RouteResult{"AU-PHE", "JP-YOK", Lots{0}, dec("38.5"), dec("0"), Lots{0}, true},
+                RouteResult{"AU-PHE", "DE-HAM", Lots{0}, dec("79.25"), dec("0"), Lots{40}, false}};
+    return r;
+}
+
+const std::string places_and_routes = R"(,
+  "places": {
+    "AU-PHE": {"price": "14000.00", "price_interval": ["13950.00", "14010.50"], "bought_lots": 0, "sold_lots": 10},
+    "DE-HAM": {"price": null, "price_interval": null, "bought_lots": 0, "sold_lots": 0},
+    "JP-YOK": {"price": "14050.00", "price_interval": ["14038.00", "14062.00"], "bought_lots": 5, "sold_lots": 5},
+    "NL-RTM": {"price": "14081.00", "price_interval": ["14081.00", "14100.50"], "bought_lots": 10, "sold_lots": 0}
+  },
+  "routes": [
+    {"from": "AU-PHE", "to": "NL-RTM", "lots": 10, "freight": "81.00", "rent": "0.00"},
+    {"from": "JP-YOK", "to": "JP-YOK", "lots": 5, "freight": "0.00", "rent": "0.00"},
+    {"from": "AU-PHE", "to": "JP-YOK", "lots": 0, "freight": "38.50", "rent": "0.00", "capacity_lots": 0},
+    {"from": "AU-PHE", "to": "DE-HAM", "lots": 0, "freight": "79.25", "rent": "0.00", "capacity_lots": 40}
+  ]
+}
+)";
+
+// `text` with `from` replaced by `to` once; a failure when `from` is not there.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return text;
+}
+
+TEST(JsonWriter, ResultWithoutPlacesIsWrittenExactlyAsBefore) {
+    // The version 1 document (pinned byte for byte above), from the Result
+    // alone, from the Result and its round, and with section 10 parts filled
+    // in but has_places false.
+    const std::string before = result_json(small_round(), small_result());
+    const Result r = result_with_ids();
+    EXPECT_EQ(result_json(r), before);
+    EXPECT_EQ(result_json(small_round(), r), before);
+    Result ignored = placed_result();
+    ignored.has_places = false;
+    ignored.price_low = dec("14000");
+    ignored.price_high = dec("14100.5");
+    EXPECT_EQ(result_json(ignored), before);
+    std::ostringstream streamed;
+    write_result_json(streamed, r);
+    EXPECT_EQ(streamed.str(), before);
+}
+
+TEST(JsonWriter, ResultIdsComeFromTheResult) {
+    // Ids the round does not know: the writer needs nothing but the Result.
+    Result r = result_with_ids();
+    r.bids[0].id = "bid \"zero\"";
+    r.offers[1].id = "offer-1";
+    r.awards.push_back(Award{OrderIndex{0}, OrderIndex{1}, Lots{1}, dec("1")});
+    const ordered_json doc = parsed(result_json(r));
+    EXPECT_EQ(doc["bids"][0]["id"], "bid \"zero\"");
+    EXPECT_EQ(doc["bids"][1]["id"], "b-2");
+    EXPECT_EQ(doc["offers"][1]["id"], "offer-1");
+    EXPECT_EQ(doc["awards"][1]["offer"], "offer-1");
+    EXPECT_EQ(doc["awards"][2]["bid"], "bid \"zero\"");
+    EXPECT_EQ(doc["awards"][2]["offer"], "offer-1");
+    // With a round too, the Result's own ids win; the round only fills in
+    // ids a Result was built without.
+    EXPECT_EQ(result_json(small_round(), r), result_json(r));
+    Result half = r;
+    half.bids[1].id.clear();
+    const ordered_json filled = parsed(result_json(small_round(), half));
+    EXPECT_EQ(filled["bids"][0]["id"], "bid \"zero\"");
+    EXPECT_EQ(filled["bids"][1]["id"], "b-2");
+    EXPECT_EQ(filled["awards"][1]["bid"], "b-2");
+}
+
+TEST(JsonWriter, ResultWithPlacesAddsFreightCostPlacesAndRoutes) {
+    const Result r = placed_result();
+    std::string want = result_json(result_with_ids());
+    want = replaced(want, "  \"price_interval\": [\"14000.00\", \"14100.50\"],\n", "  \"price_interval\": null,\n");
+    want = replaced(want, "  \"rounding_residual\": \"0.00\",\n",
+                    "  \"rounding_residual\": \"0.00\",\n  \"freight_cost\": \"15200.00\",\n");
+    want = replaced(want, "\n}\n", places_and_routes);
+    EXPECT_EQ(result_json(r), want);
+    EXPECT_EQ(result_json(small_round(), r), want);
+    std::ostringstream streamed;
+    write_result_json(streamed, r);
+    EXPECT_EQ(streamed.str(), want);
+
+    // Valid JSON, in the spec's key order, prices with the tick's digits.
+    const ordered_json doc = parsed(want);
+    const std::vector<std::string> top = {"format", "round", "currency", "status", "clearing_price",
+                                          "price_interval", "cleared_lots", "cleared_tonnes", "optimality",
+                                          "bound", "welfare", "buyer_surplus", "supplier_surplus",
+                                          "rounding_residual", "freight_cost", "bids", "offers", "awards",
+                                          "blocs", "origins", "places", "routes"};
+    EXPECT_EQ(keys_of(doc), top);
+    for (const auto& [id, place] : doc["places"].items()) {
+        EXPECT_EQ(keys_of(place), (std::vector<std::string>{"price", "price_interval", "bought_lots", "sold_lots"}));
+        if (!place["price"].is_null()) {
+            EXPECT_EQ(fraction_digits(place["price"]), 2) << id;
+        }
+    }
+
+    // Other digits, and a round with places but no places or routes at all.
+    Result e = placed_result();
+    e.price_digits = 0;
+    e.places.clear();
+    e.routes.clear();
+    e.freight_cost = dec("0.5");
+    const std::string empty = result_json(e);
+    EXPECT_NE(empty.find("\n  \"freight_cost\": \"0.5\",\n"), std::string::npos) << empty;
+    EXPECT_TRUE(empty.ends_with("\n  \"places\": {},\n  \"routes\": []\n}\n")) << empty;
+    e.price_digits = 3;
+    e.routes = {RouteResult{"A", "B", Lots{INT64_MAX}, dec("1.5"), dec("-2"), Lots{INT64_MAX}, true}};
+    EXPECT_TRUE(result_json(e).ends_with(
+        "\n    {\"from\": \"A\", \"to\": \"B\", \"lots\": 9223372036854775807, \"freight\": \"1.500\", \"rent\": "
+        "\"-2.000\", \"capacity_lots\": 9223372036854775807}\n  ]\n}\n"))
+        << result_json(e);
+}
+
+TEST(JsonWriter, PlaceAndRouteNamesAreEscaped) {
+    Result r = placed_result();
+    for (const std::string& s : awkward_strings) {
+        r.places[s] = PlaceResult{};
+        r.routes.push_back(RouteResult{s, s, Lots{1}, dec("1"), dec("0"), std::nullopt, false});
+    }
+    const ordered_json doc = parsed(result_json(r));
+    for (std::size_t i = 0; i < awkward_strings.size(); ++i) {
+        const std::string& s = awkward_strings[i];
+        EXPECT_TRUE(doc["places"].contains(s)) << i;
+        EXPECT_EQ(doc["routes"][4 + i]["from"], s) << i;
+        EXPECT_EQ(doc["routes"][4 + i]["to"], s) << i;
+    }
+}
+
+// --- rounds with places --------------------------------------------------------
+
+Round placed_round() {
+    Round r = small_round();
+    r.bids[0].delivery = "NL-RTM";
+    r.bids[1].delivery = "JP-YOK";
+    r.offers[0].port = "AU-PHE";
+    r.offers[1].port = "JP-YOK";
+    r.logistics.emplace();
+    Route a;
+    a.from = "AU-PHE";
+    a.to = "JP-YOK";
+    a.freight = dec("38.00");
+    a.currency = "EUR";
+    a.capacity_lots = 40;
+    Route b;
+    b.from = "AU-PHE";
+    b.to = "NL-RTM";
+    b.freight = dec("81.5");
+    Route c;
+    c.from = "JP-YOK";
+    c.to = "JP-YOK";
+    c.capacity_lots = 0;
+    r.logistics->routes = {a, b, c};
+    return r;
+}
+
+TEST(JsonWriter, RoundWithPlacesWritesDeliveryPortAndLogistics) {
+    const std::string want = R"({
+  "format": "jpclear.round/1",
+  "round": "r-1",
+  "material": {"code": "LI2CO3", "lot_tonnes": "20"},
+  "currency": "EUR",
+  "fx": {},
+  "rules": {"pricing": {"rule": "uniform", "k": "0.5"}, "tick": "0.01", "excluded_origins": [], "require_certified": false},
+  "bids": [
+    {"id": "b-1", "buyer": "buyer b-1", "bloc": "EU", "lots": 10, "min_lots": 0, "limit": "14100.5", "delivery": "NL-RTM"},
+    {"id": "b-2", "buyer": "buyer b-2", "bloc": "JP", "lots": 8, "min_lots": 0, "limit": "14050", "delivery": "JP-YOK"}
+  ],
+  "offers": [
+    {"id": "o-1", "supplier": "supplier o-1", "origin": "AU", "lots": 10, "min_lots": 0, "ask": "14000", "certified": false, "port": "AU-PHE"},
+    {"id": "o-2", "supplier": "supplier o-2", "origin": "CL", "lots": 5, "min_lots": 0, "ask": "13900", "certified": false, "port": "JP-YOK"}
+  ],
+  "logistics": {"routes": [
+    {"from": "AU-PHE", "to": "JP-YOK", "freight": "38", "currency": "EUR", "capacity_lots": 40},
+    {"from": "AU-PHE", "to": "NL-RTM", "freight": "81.5"},
+    {"from": "JP-YOK", "to": "JP-YOK", "freight": "0", "capacity_lots": 0}
+  ]}
+}
+)";
+    EXPECT_EQ(written_round(placed_round()), want);
+
+    // A place on one order only, and logistics with no routes: each as it is.
+    Round r = small_round();
+    r.bids[1].delivery = "JP-YOK";
+    r.logistics.emplace();
+    const std::string text = written_round(r);
+    EXPECT_NE(text.find(R"("limit": "14050", "delivery": "JP-YOK"})"), std::string::npos) << text;
+    EXPECT_EQ(text.find("\"port\""), std::string::npos) << text;
+    EXPECT_TRUE(text.ends_with("\n  ],\n  \"logistics\": {\"routes\": []}\n}\n")) << text;
+}
+
+TEST(JsonWriter, RoundWithPlacesReadsBackToTheSameRound) {
+    Round r = placed_round();
+    for (std::size_t i = 0; i < awkward_strings.size(); ++i) {
+        Route route;
+        route.from = awkward_strings[i];
+        route.to = awkward_strings[(i + 1) % awkward_strings.size()];
+        route.freight = dec("123456789012.0123456789");
+        if (i % 2) route.currency = awkward_strings[i];
+        if (i % 3) route.capacity_lots = i % 3 == 1 ? INT64_MAX : INT64_MIN;
+        r.logistics->routes.push_back(route);
+        Offer o = offer("x", "AU", 1, "1");
+        o.id = "o" + std::to_string(i);
+        o.port = awkward_strings[i];
+        r.offers.push_back(o);
+    }
+    const std::string text = written_round(r);
+    const RoundRead back = read_round_json(text);
+    ASSERT_TRUE(back.problems.empty()) << back.problems[0].to_string();
+    ASSERT_TRUE(back.round.has_value());
+    EXPECT_EQ(written_round(*back.round), text);
+    ASSERT_TRUE(back.round->logistics.has_value());
+    const std::vector<Route>& got = back.round->logistics->routes;
+    ASSERT_EQ(got.size(), r.logistics->routes.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const Route& want = r.logistics->routes[i];
+        EXPECT_EQ(got[i].from, want.from) << i;
+        EXPECT_EQ(got[i].to, want.to) << i;
+        EXPECT_EQ(got[i].freight, want.freight) << i;
+        EXPECT_EQ(got[i].currency, want.currency) << i;
+        EXPECT_EQ(got[i].capacity_lots, want.capacity_lots) << i;
+    }
+    ASSERT_EQ(back.round->offers.size(), r.offers.size());
+    for (std::size_t i = 0; i < r.offers.size(); ++i) EXPECT_EQ(back.round->offers[i].port, r.offers[i].port) << i;
+    for (std::size_t i = 0; i < r.bids.size(); ++i) EXPECT_EQ(back.round->bids[i].delivery, r.bids[i].delivery) << i;
+    // And a round without places stays without.
+    const RoundRead plain = read_round_json(written_round(small_round()));
+    ASSERT_TRUE(plain.round.has_value());
+    EXPECT_FALSE(plain.round->logistics.has_value());
+}
+
+// --- the summary of a round with places ---------------------------------------
+
+TEST(Summary, PlacesAndRoutesTablesOnlyWithPlaces) {
+    Round round = small_round();
+    const std::string plain = summary_table(round, result_with_ids());
+    EXPECT_EQ(plain.find("places"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("routes"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("freight"), std::string::npos) << plain;
+
+    Result r = placed_result();
+    r.routes[2].lots = Lots{4};
+    r.routes[2].capacity = Lots{4};
+    r.routes[2].rent = dec("11.5");
+    const std::string text = summary_table(round, r);
+    const std::string places = R"(places
+  place   price (EUR/t)              interval  bought lots  sold lots
+  ------  -------------  --------------------  -----------  ---------
+  AU-PHE       14000.00  13950.00 .. 14010.50            0         10
+  DE-HAM              -                     -            0          0
+  JP-YOK       14050.00  14038.00 .. 14062.00            5          5
+  NL-RTM       14081.00  14081.00 .. 14100.50           10          0
+)";
+    const std::string routes = R"(routes
+  route             lots  capacity  freight (EUR/t)  rent (EUR/t)  status
+  ----------------  ----  --------  ---------------  ------------  ------
+  AU-PHE -> NL-RTM    10         -            81.00          0.00
+  JP-YOK -> JP-YOK     5         -             0.00          0.00
+  AU-PHE -> JP-YOK     4         4            38.50         11.50    full
+  AU-PHE -> DE-HAM     0        40            79.25          0.00
+  full: the route carries its whole capacity)";
+    EXPECT_NE(text.find(places), std::string::npos) << text;
+    EXPECT_NE(text.find(routes), std::string::npos) << text;
+    EXPECT_NE(text.find("\nfreight         15200.00 EUR\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\nprice interval  per place, see places\n"), std::string::npos) << text;
+    // ASCII only, whatever the place names hold.
+    r.places["東京"] = PlaceResult{};
+    r.routes.push_back(RouteResult{"東京", "\x01", Lots{0}, dec("1"), dec("0"), std::nullopt, false});
+    for (char c : summary_table(round, r))
+        EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7F)) << static_cast<int>(static_cast<unsigned char>(c));
+}
+
 }  // namespace
 }  // namespace jpclear

@@ -21,7 +21,7 @@ namespace jpclear {
 /// Limits on what the readers accept, so hostile input fails cleanly.
 struct ReadLimits {
     std::uint64_t max_bytes = 4ull << 30;     ///< size of one file
-    std::uint64_t max_orders = 100'000'000;  ///< bids + offers
+    std::uint64_t max_orders = 100'000'000;  ///< bids + offers; routes are bounded by it on their own
     std::uint32_t max_depth = 64;            ///< JSON nesting
 };
 
@@ -30,15 +30,20 @@ struct RoundRead {
     std::optional<Round> round; ///< present only when `problems` is empty
 };
 
-/// Where the order lists come from: CSV files may replace the JSON lists, and
-/// then the document need not (and must not) carry them.
+/// Where the lists come from: CSV files may replace the JSON lists of bids,
+/// offers and routes (`logistics.routes`), and then the document need not
+/// (and must not) carry them. With routes from CSV the document may leave
+/// `logistics` out, or give it without `routes`.
 struct OrderSources {
     bool bids_from_csv = false;
     bool offers_from_csv = false;
+    bool routes_from_csv = false;
 };
 
-/// Parses a `jpclear.round/1` document. Syntax, type, unknown-field and
-/// missing-field problems are reported here; value checks are validate()'s.
+/// Parses a `jpclear.round/1` document, `logistics`, `delivery` and `port`
+/// (spec 10) included. Syntax, type, unknown-field and missing-field problems
+/// are reported here; value checks (places, duplicate routes, ...) are
+/// validate()'s.
 RoundRead read_round_json(std::string_view text, const ReadLimits& limits = {}, const OrderSources& sources = {});
 
 /// Reads `path` whole (within limits.max_bytes) and parses it.
@@ -53,25 +58,48 @@ struct OffersRead {
     Problems problems;
     std::vector<Offer> offers;
 };
+struct RoutesRead {
+    Problems problems;
+    std::vector<Route> routes;
+};
 
 /// CSV with a header row naming JSON fields (any order), empty cell = absent,
-/// RFC 4180 quoting. `source` names the file in problem paths.
+/// RFC 4180 quoting. `source` names the file in problem paths, which name the
+/// row both ways: `bids[3].limit (bids.csv line 5)`. Bids may have a
+/// `delivery` column, offers a `port` column (spec 10).
 BidsRead read_bids_csv(std::string_view text, const std::string& source = "bids.csv", const ReadLimits& limits = {});
 OffersRead read_offers_csv(std::string_view text, const std::string& source = "offers.csv",
+                           const ReadLimits& limits = {});
+/// Routes (spec 10) with columns from, to, freight, currency, capacity_lots;
+/// problems are named like `logistics.routes[0].freight (routes.csv line 2)`.
+/// At most limits.max_orders routes.
+RoutesRead read_routes_csv(std::string_view text, const std::string& source = "routes.csv",
                            const ReadLimits& limits = {});
 
 /// Reads a whole file within limits; nullopt and a problem when it cannot.
 std::optional<std::string> read_text_file(const std::string& path, const ReadLimits& limits, Problems& problems);
 
 /// The `jpclear.result/1` document, with a fixed key order and number format
-/// so the same result always gives the same bytes.
+/// so the same result always gives the same bytes. Everything written comes
+/// from the Result: order ids from OrderResult::id, award ids through
+/// Award::bid / Award::offer into Result::bids / Result::offers. With
+/// `has_places`, `freight_cost`, `places` and `routes` (spec 10) are added;
+/// without, the document is the version 1 document.
+void write_result_json(std::ostream& out, const Result& result);
+std::string result_json(const Result& result);
+
+/// The same document; an order id the Result leaves empty is taken from the
+/// round (OrderResult::order), the rest is as above.
 void write_result_json(std::ostream& out, const Round& round, const Result& result);
 std::string result_json(const Round& round, const Result& result);
 
-/// A round as a `jpclear.round/1` document (used by `jpclear generate`).
+/// A round as a `jpclear.round/1` document (used by `jpclear generate`),
+/// with `delivery`, `port` and `logistics` when the round has them; it reads
+/// back as the same round.
 void write_round_json(std::ostream& out, const Round& round);
 
-/// A short table for people: price, volume, per-bloc and per-origin totals.
+/// A short table for people: price, volume, per-bloc and per-origin totals,
+/// and with places (spec 10) a table of places and one of routes.
 std::string summary_table(const Round& round, const Result& result);
 
 }  // namespace jpclear

@@ -1,5 +1,5 @@
-// Bids and offers as CSV (spec section 2): a header row of JSON field names in
-// any order, empty cells meaning absent, RFC 4180 quoting.
+// Bids, offers and routes as CSV (spec sections 2 and 10): a header row of
+// JSON field names in any order, empty cells meaning absent, RFC 4180 quoting.
 //
 // The reader only turns text into the model. Values that are representable
 // but invalid (lots = -5, limit = 0, 13 integer digits) are kept as written so
@@ -185,8 +185,9 @@ private:
 };
 
 // Which model field a column fills; bids and offers share the shape, so the
-// names differ (buyer / supplier) but the handling does not.
-enum class Field { id, party, group, lots, min_lots, price, currency, certified };
+// names differ (buyer / supplier, delivery / port) but the handling does not.
+// Routes have fields of their own.
+enum class Field { id, party, group, lots, min_lots, price, currency, certified, place, from, to, freight, capacity };
 
 struct Column {
     std::string_view name;
@@ -202,6 +203,7 @@ constexpr Column bid_columns[] = {
     {"min_lots", Field::min_lots, false},
     {"limit", Field::price, true},
     {"currency", Field::currency, false},
+    {"delivery", Field::place, false},
 };
 
 constexpr Column offer_columns[] = {
@@ -213,10 +215,21 @@ constexpr Column offer_columns[] = {
     {"ask", Field::price, true},
     {"currency", Field::currency, false},
     {"certified", Field::certified, false},
+    {"port", Field::place, false},
+};
+
+constexpr Column route_columns[] = {
+    {"from", Field::from, true},
+    {"to", Field::to, true},
+    {"freight", Field::freight, true},
+    {"currency", Field::currency, false},
+    {"capacity_lots", Field::capacity, false},
 };
 
 struct Schema {
-    std::string_view list;  // "bids": the JSON list the rows stand for
+    std::string_view list;  // "bids": what the rows are, in messages
+    std::string_view path;  // "bids", "logistics.routes": the JSON list the rows stand for, in problem paths
+    std::string_view rows;  // "orders", "routes": what the row limit counts
     std::span<const Column> columns;
 };
 
@@ -226,6 +239,8 @@ std::string& group(Bid& b) { return b.bloc; }
 std::string& group(Offer& o) { return o.origin; }
 Decimal& price(Bid& b) { return b.limit; }
 Decimal& price(Offer& o) { return o.ask; }
+std::optional<std::string>& place(Bid& b) { return b.delivery; }
+std::optional<std::string>& place(Offer& o) { return o.port; }
 
 // `-?digits` into int64. Out-of-range values that fit are kept for
 // validate_fields(); only what int64 cannot hold is refused.
@@ -266,6 +281,13 @@ std::optional<std::string> store_text(std::string& field, std::string_view cell)
     return std::nullopt;
 }
 
+std::optional<std::string> store_decimal(Decimal& field, std::string_view cell) {
+    ParsedDecimal parsed = Decimal::parse(cell);
+    if (!parsed.value) return shown(cell) + " " + parsed.error;
+    field = *parsed.value;
+    return std::nullopt;
+}
+
 // Puts one non-empty cell into its field; the message when it cannot.
 template <class Order>
 std::optional<std::string> store(Order& order, Field field, std::string_view cell) {
@@ -274,14 +296,10 @@ std::optional<std::string> store(Order& order, Field field, std::string_view cel
         case Field::party: return store_text(party(order), cell);
         case Field::group: return store_text(group(order), cell);
         case Field::currency: return store_text(order.currency.emplace(), cell);
+        case Field::place: return store_text(place(order).emplace(), cell);
         case Field::lots: return parse_whole(cell, order.lots);
         case Field::min_lots: return parse_whole(cell, order.min_lots);
-        case Field::price: {
-            ParsedDecimal parsed = Decimal::parse(cell);
-            if (!parsed.value) return shown(cell) + " " + parsed.error;
-            price(order) = *parsed.value;
-            return std::nullopt;
-        }
+        case Field::price: return store_decimal(price(order), cell);
         case Field::certified:
             if constexpr (std::is_same_v<Order, Offer>) {
                 if (cell == "true")
@@ -292,14 +310,30 @@ std::optional<std::string> store(Order& order, Field field, std::string_view cel
                     return shown(cell) + " is not true or false";
             }
             return std::nullopt;
+        case Field::from:
+        case Field::to:
+        case Field::freight:
+        case Field::capacity: return std::nullopt;  // no order column
     }
     return std::nullopt;
 }
 
-template <class Order>
-class OrderTable {
+std::optional<std::string> store(Route& route, Field field, std::string_view cell) {
+    switch (field) {
+        case Field::from: return store_text(route.from, cell);
+        case Field::to: return store_text(route.to, cell);
+        case Field::freight: return store_decimal(route.freight, cell);
+        case Field::currency: return store_text(route.currency.emplace(), cell);
+        case Field::capacity: return parse_whole(cell, route.capacity_lots.emplace());
+        default: return std::nullopt;  // no route column
+    }
+}
+
+// Reads the rows of one file into `Row`s (Bid, Offer or Route).
+template <class Row>
+class RowTable {
 public:
-    OrderTable(std::string_view text, const std::string& source, const ReadLimits& limits, const Schema& schema)
+    RowTable(std::string_view text, const std::string& source, const ReadLimits& limits, const Schema& schema)
         : text_(text), source_(source), limits_(limits), schema_(schema) {}
 
     void read() {
@@ -311,29 +345,30 @@ public:
         CsvRecord record;
         if (!next_record(scanner, record)) return add(source_, "has no header row");
         if (!read_header(record)) return;
-        reserve_orders();
+        reserve_rows();
 
         std::size_t index = 0;
         while (next_record(scanner, record)) {
             if (index >= limits_.max_orders)
-                return add(source_, "holds more than " + std::to_string(limits_.max_orders) + " orders");
+                return add(source_, "holds more than " + std::to_string(limits_.max_orders) + " " +
+                                        std::string(schema_.rows));
             read_row(record, index++);
         }
     }
 
     Problems problems;
-    std::vector<Order> orders;
+    std::vector<Row> rows;
 
 private:
     static constexpr int no_column = -1;
 
     void add(std::string path, std::string message) { problems.push_back({std::move(path), std::move(message)}); }
 
-    // Growing a vector of a million orders moves them all many times over and
+    // Growing a vector of a million rows moves them all many times over and
     // costs more than the parse; a line count (memchr speed) bounds the rows
     // closely enough to allocate once.
-    void reserve_orders() {
-        if (!problems.empty()) return;  // no order will be kept
+    void reserve_rows() {
+        if (!problems.empty()) return;  // no row will be kept
         const std::uint64_t lines = static_cast<std::uint64_t>(std::count(text_.begin(), text_.end(), '\n')) + 1;
         // Never more than a file of this size could hold (an order row has its
         // commas, a line break and a character in each required cell), so a
@@ -343,9 +378,9 @@ private:
         for (const Column& c : schema_.columns) row_bytes += c.required ? 1 : 0;
         const std::uint64_t most = std::min({lines, text_.size() / row_bytes + 1, limits_.max_orders});
         try {
-            orders.reserve(static_cast<std::size_t>(most));
+            rows.reserve(static_cast<std::size_t>(most));
         } catch (const std::bad_alloc&) {
-            // Only an estimate: the vector still grows as orders come.
+            // Only an estimate: the vector still grows as rows come.
         }
     }
 
@@ -411,7 +446,7 @@ private:
     // `bids[3].limit (bids.csv line 5)`, or `bids[3] (bids.csv line 5)` for the
     // record as a whole or a cell under no known column.
     std::string record_path(std::size_t index, std::size_t line, std::size_t cell) const {
-        std::string path(schema_.list);
+        std::string path(schema_.path);
         path += '[';
         path += std::to_string(index);
         path += ']';
@@ -444,7 +479,7 @@ private:
                     ") has " + std::to_string(column_of_cell_.size()));
             return;
         }
-        Order order;
+        Row item;
         for (std::size_t i = 0; i < row.size(); ++i) {
             if (!under_column(i)) continue;
             const Column& column = schema_.columns[static_cast<std::size_t>(column_of_cell_[i])];
@@ -453,11 +488,11 @@ private:
                 if (column.required) add(record_path(index, row.line, i), "is required");
                 continue;
             }
-            if (std::optional<std::string> why = store(order, column.field, cell))
+            if (std::optional<std::string> why = store(item, column.field, cell))
                 add(record_path(index, row.line, i), std::move(*why));
         }
-        // Once anything is wrong no order is returned, so none is kept.
-        if (problems.empty()) orders.push_back(std::move(order));
+        // Once anything is wrong no row is returned, so none is kept.
+        if (problems.empty()) rows.push_back(std::move(item));
     }
 
     std::string_view text_;
@@ -468,30 +503,36 @@ private:
     std::size_t header_line_ = 1;
 };
 
-template <class Order>
-std::pair<Problems, std::vector<Order>> read_orders(std::string_view text, const std::string& source,
-                                                    const ReadLimits& limits, const Schema& schema) {
-    OrderTable<Order> table(text, source, limits, schema);
+template <class Row>
+std::pair<Problems, std::vector<Row>> read_rows(std::string_view text, const std::string& source,
+                                                const ReadLimits& limits, const Schema& schema) {
+    RowTable<Row> table(text, source, limits, schema);
     table.read();
     if (!table.problems.empty())
-        table.orders = std::vector<Order>();  // frees what was read before
-    else if (table.orders.capacity() / 2 > table.orders.size())
-        table.orders.shrink_to_fit();  // blank lines made the estimate too high
-    return {std::move(table.problems), std::move(table.orders)};
+        table.rows = std::vector<Row>();  // frees what was read before
+    else if (table.rows.capacity() / 2 > table.rows.size())
+        table.rows.shrink_to_fit();  // blank lines made the estimate too high
+    return {std::move(table.problems), std::move(table.rows)};
 }
 
 }  // namespace
 
 BidsRead read_bids_csv(std::string_view text, const std::string& source, const ReadLimits& limits) {
-    static constexpr Schema schema{"bids", bid_columns};
-    auto [problems, bids] = read_orders<Bid>(text, source, limits, schema);
+    static constexpr Schema schema{"bids", "bids", "orders", bid_columns};
+    auto [problems, bids] = read_rows<Bid>(text, source, limits, schema);
     return {std::move(problems), std::move(bids)};
 }
 
 OffersRead read_offers_csv(std::string_view text, const std::string& source, const ReadLimits& limits) {
-    static constexpr Schema schema{"offers", offer_columns};
-    auto [problems, offers] = read_orders<Offer>(text, source, limits, schema);
+    static constexpr Schema schema{"offers", "offers", "orders", offer_columns};
+    auto [problems, offers] = read_rows<Offer>(text, source, limits, schema);
     return {std::move(problems), std::move(offers)};
+}
+
+RoutesRead read_routes_csv(std::string_view text, const std::string& source, const ReadLimits& limits) {
+    static constexpr Schema schema{"routes", "logistics.routes", "routes", route_columns};
+    auto [problems, routes] = read_rows<Route>(text, source, limits, schema);
+    return {std::move(problems), std::move(routes)};
 }
 
 }  // namespace jpclear

@@ -27,7 +27,9 @@ namespace {
 
 using json = nlohmann::json;
 
-enum class Context { document, top, material, fx, rules, pricing, excluded, bids, bid, offers, offer, skip };
+enum class Context {
+    document, top, material, fx, rules, pricing, excluded, bids, bid, offers, offer, logistics, routes, route, skip
+};
 
 enum class Kind { string, decimal, whole, boolean, object, array };
 
@@ -42,7 +44,7 @@ struct FieldSpec {
 constexpr FieldSpec top_fields[] = {
     {"format", Kind::string, true},  {"round", Kind::string, true}, {"material", Kind::object, true},
     {"currency", Kind::string, true}, {"fx", Kind::object, false},  {"rules", Kind::object, false},
-    {"bids", Kind::array, true},      {"offers", Kind::array, true},
+    {"bids", Kind::array, true},      {"offers", Kind::array, true}, {"logistics", Kind::object, false},
 };
 constexpr FieldSpec material_fields[] = {
     {"code", Kind::string, true}, {"name", Kind::string, false}, {"lot_tonnes", Kind::decimal, true}};
@@ -55,12 +57,19 @@ constexpr FieldSpec pricing_fields[] = {{"rule", Kind::string, false}, {"k", Kin
 constexpr FieldSpec bid_fields[] = {
     {"id", Kind::string, true},     {"buyer", Kind::string, true},   {"bloc", Kind::string, true},
     {"lots", Kind::whole, true},    {"min_lots", Kind::whole, false}, {"limit", Kind::decimal, true},
-    {"currency", Kind::string, false},
+    {"currency", Kind::string, false}, {"delivery", Kind::string, false},
 };
 constexpr FieldSpec offer_fields[] = {
     {"id", Kind::string, true},        {"supplier", Kind::string, true}, {"origin", Kind::string, true},
     {"lots", Kind::whole, true},       {"min_lots", Kind::whole, false}, {"ask", Kind::decimal, true},
-    {"currency", Kind::string, false}, {"certified", Kind::boolean, false},
+    {"currency", Kind::string, false}, {"certified", Kind::boolean, false}, {"port", Kind::string, false},
+};
+// Section 10: delivery places, routes and freight.
+constexpr FieldSpec logistics_fields[] = {{"routes", Kind::array, true}};
+constexpr FieldSpec route_fields[] = {
+    {"from", Kind::string, true},      {"to", Kind::string, true},
+    {"freight", Kind::decimal, true},  {"currency", Kind::string, false},
+    {"capacity_lots", Kind::whole, false},
 };
 
 struct FieldTable {
@@ -77,6 +86,8 @@ FieldTable fields_of(Context c) {
         case Context::pricing: return {pricing_fields, std::size(pricing_fields), "pricing"};
         case Context::bid: return {bid_fields, std::size(bid_fields), "bid"};
         case Context::offer: return {offer_fields, std::size(offer_fields), "offer"};
+        case Context::logistics: return {logistics_fields, std::size(logistics_fields), "logistics"};
+        case Context::route: return {route_fields, std::size(route_fields), "route"};
         default: return {nullptr, 0, ""};
     }
 }
@@ -411,6 +422,10 @@ public:
                     fx_keys_.clear();  // a repeated "fx" is reported at its key; its entries anew
                 }
                 else if (parent.key == "rules") child = Context::rules;
+                else if (parent.key == "logistics") {
+                    child = Context::logistics;
+                    round_.logistics.emplace();  // a repeated "logistics" is reported at its key, read anew
+                }
                 break;
             case Context::rules:
                 if (parent.key == "pricing") child = Context::pricing;
@@ -422,6 +437,10 @@ public:
             case Context::offers:
                 child = Context::offer;
                 if (!new_order()) return false;
+                break;
+            case Context::routes:
+                child = Context::route;
+                if (!new_route()) return false;
                 break;
             default: break;
         }
@@ -439,8 +458,10 @@ public:
         FieldTable t = fields_of(f.context);
         for (std::size_t i = 0; i < t.size; ++i) {
             const std::string_view name = t.begin[i].name;
-            const bool elsewhere = f.context == Context::top && ((name == "bids" && sources_.bids_from_csv) ||
-                                                                 (name == "offers" && sources_.offers_from_csv));
+            const bool elsewhere =
+                (f.context == Context::top && ((name == "bids" && sources_.bids_from_csv) ||
+                                               (name == "offers" && sources_.offers_from_csv))) ||
+                (f.context == Context::logistics && name == "routes" && sources_.routes_from_csv);
             const bool seen = f.seen & (1u << i);
             if (elsewhere && seen)
                 add(join(path_of(stack_.size() - 1), name),
@@ -458,8 +479,10 @@ public:
         const Frame& parent = stack_.back();
         if (parent.context == Context::bids || parent.context == Context::offers)
             if (!not_an_order("an array")) return false;
+        if (parent.context == Context::routes && !not_a_route("an array")) return false;
         if (parent.context == Context::top && parent.key == "bids") child = Context::bids;
         if (parent.context == Context::top && parent.key == "offers") child = Context::offers;
+        if (parent.context == Context::logistics && parent.key == "routes") child = Context::routes;
         if (parent.context == Context::rules && parent.key == "excluded_origins") child = Context::excluded;
         if (child == Context::skip && parent.context != Context::skip && known_field(parent))
             wrong_type(value_path(), "an array");
@@ -571,6 +594,26 @@ private:
         return true;
     }
 
+    // A new route in logistics.routes. Routes are bounded by limits.max_orders
+    // on their own (they are no orders), so that a hostile list of routes
+    // cannot cost more memory than a list of orders could.
+    bool new_route() {
+        std::vector<Route>& routes = round_.logistics->routes;
+        if (routes.size() >= limits_.max_orders) {
+            add(value_path(), "the round holds more than " + std::to_string(limits_.max_orders) +
+                                  " routes, the reader's limit");
+            return false;
+        }
+        routes.emplace_back();
+        return true;
+    }
+    // As for orders: a placeholder keeps the positions of the routes after it.
+    bool not_a_route(const char* got) {
+        if (!new_route()) return false;
+        add(value_path(), std::string("must be an object, not ") + got);
+        return true;
+    }
+
     // --- typed readers -----------------------------------------------------
     template <class PathFn>
     bool read_string(const Scalar& s, std::string& out, PathFn&& path) {
@@ -639,6 +682,10 @@ private:
                 if (!not_an_order(s.json_type())) return false;
                 advance_array();
                 return true;
+            case Context::routes:
+                if (!not_a_route(s.json_type())) return false;
+                advance_array();
+                return true;
             case Context::fx: {
                 // An unreadable rate still names its currency, with a neutral
                 // placeholder: otherwise every order in that currency would
@@ -700,6 +747,9 @@ private:
                 else if (k == "currency") {
                     std::string c;
                     if (read_string(s, c, path)) b.currency = std::move(c);
+                } else if (k == "delivery") {
+                    std::string place;
+                    if (read_string(s, place, path)) b.delivery = std::move(place);
                 }
                 break;
             }
@@ -715,6 +765,23 @@ private:
                 else if (k == "currency") {
                     std::string c;
                     if (read_string(s, c, path)) o.currency = std::move(c);
+                } else if (k == "port") {
+                    std::string place;
+                    if (read_string(s, place, path)) o.port = std::move(place);
+                }
+                break;
+            }
+            case Context::route: {
+                Route& r = round_.logistics->routes.back();
+                if (k == "from") read_string(s, r.from, path);
+                else if (k == "to") read_string(s, r.to, path);
+                else if (k == "freight") read_decimal(s, r.freight, path);
+                else if (k == "currency") {
+                    std::string c;
+                    if (read_string(s, c, path)) r.currency = std::move(c);
+                } else if (k == "capacity_lots") {
+                    std::int64_t lots = 0;
+                    if (read_whole(s, lots, path)) r.capacity_lots = lots;
                 }
                 break;
             }
@@ -778,7 +845,17 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const
     // would be guesses.
     if (complete && handler.read_an_object()) {
         std::unordered_set<std::string> reported;
-        for (const Problem& p : out.problems) reported.insert(p.path);
+        bool logistics_reported = false;
+        for (const Problem& p : out.problems) {
+            reported.insert(p.path);
+            logistics_reported = logistics_reported || p.path.starts_with("logistics");
+        }
+        // Places are checked against the routes: with routes still to come
+        // from a CSV file, or some of them unreadable, those checks would guess.
+        const bool routes_unknown = sources.routes_from_csv || logistics_reported;
+        auto about_places = [](const std::string& path) {
+            return path.starts_with("logistics") || path.ends_with(".delivery") || path.ends_with(".port");
+        };
         auto follows_from_reported = [&](const std::string& path) {
             for (std::size_t cut = path.size(); cut != std::string::npos; cut = path.find_last_of(".[", cut - 1)) {
                 if (reported.count(path.substr(0, cut))) return true;
@@ -787,7 +864,8 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const
             return false;
         };
         for (Problem& p : prepare(round).problems)
-            if (!follows_from_reported(p.path)) out.problems.push_back(std::move(p));
+            if (!follows_from_reported(p.path) && !(routes_unknown && about_places(p.path)))
+                out.problems.push_back(std::move(p));
     }
     return out;
 }

@@ -3,14 +3,18 @@
 // Hand-written rather than through nlohmann's DOM: the key order is the
 // spec's, decimals are written as exact strings, nothing depends on locale or
 // hash order, and a million orders stream out without building a tree.
-// Layout: one top-level key per line, one order, award, bloc or origin per line.
+// Layout: one top-level key per line, one order, award, bloc, origin, place or
+// route per line.
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "jpclear/io.h"
 #include "io/text.h"
@@ -130,7 +134,40 @@ void write_map(Writer& w, const Map& map, Fn&& each) {
     w.raw("\n  }");
 }
 
-void write_result(Writer& w, const Round& round, const Result& r) {
+// An order's id: the Result's own, or (for Results built without ids) the
+// round's, when the caller has the round.
+const std::string& order_id(const std::vector<OrderResult>& orders, std::size_t i, const Round* round, bool bid) {
+    const OrderResult& o = orders[i];
+    if (!o.id.empty() || !round) return o.id;
+    return bid ? round->bids[o.order.value].id : round->offers[o.order.value].id;
+}
+
+void write_price_or_null(Writer& w, const std::optional<Decimal>& price, int digits) {
+    if (price) w.dec(*price, digits);
+    else w.raw("null");
+}
+
+void write_places(Writer& w, const Result& r, int d) {
+    w.raw(",\n  ").key("places");
+    write_map(w, r.places, [&](const PlaceResult& p) {
+        w.raw("{").key("price");
+        write_price_or_null(w, p.price, d);
+        w.raw(", ").key("price_interval");
+        if (p.price_low && p.price_high) w.raw("[").dec(*p.price_low, d).raw(", ").dec(*p.price_high, d).raw("]");
+        else w.raw("null");
+        w.raw(", ").key("bought_lots").num(p.bought.count).raw(", ").key("sold_lots").num(p.sold.count).raw("}");
+    });
+    w.raw(",\n  ").key("routes");
+    write_list(w, r.routes, [&](const RouteResult& route) {
+        w.raw("{").key("from").str(route.from).raw(", ").key("to").str(route.to).raw(", ");
+        w.key("lots").num(route.lots.count).raw(", ").key("freight").dec(route.freight, d).raw(", ");
+        w.key("rent").dec(route.rent, d);
+        if (route.capacity) w.raw(", ").key("capacity_lots").num(route.capacity->count);
+        w.raw("}");
+    });
+}
+
+void write_result(Writer& w, const Round* round, const Result& r) {
     const int d = r.price_digits;
     w.raw("{\n  ").key("format").str(result_format);
     w.raw(",\n  ").key("round").str(r.round);
@@ -150,14 +187,17 @@ void write_result(Writer& w, const Round& round, const Result& r) {
     w.raw(",\n  ").key("buyer_surplus").dec(r.buyer_surplus, d);
     w.raw(",\n  ").key("supplier_surplus").dec(r.supplier_surplus, d);
     w.raw(",\n  ").key("rounding_residual").dec(r.rounding_residual, d);
+    if (r.has_places) w.raw(",\n  ").key("freight_cost").dec(r.freight_cost, d);
     w.raw(",\n  ").key("bids");
-    write_list(w, r.bids, [&](const OrderResult& o) { write_order(w, round.bids[o.order.value].id, o, d); });
+    std::size_t i = 0;
+    write_list(w, r.bids, [&](const OrderResult& o) { write_order(w, order_id(r.bids, i++, round, true), o, d); });
     w.raw(",\n  ").key("offers");
-    write_list(w, r.offers, [&](const OrderResult& o) { write_order(w, round.offers[o.order.value].id, o, d); });
+    i = 0;
+    write_list(w, r.offers, [&](const OrderResult& o) { write_order(w, order_id(r.offers, i++, round, false), o, d); });
     w.raw(",\n  ").key("awards");
     write_list(w, r.awards, [&](const Award& a) {
-        w.raw("{").key("bid").str(round.bids[a.bid.value].id).raw(", ");
-        w.key("offer").str(round.offers[a.offer.value].id).raw(", ");
+        w.raw("{").key("bid").str(order_id(r.bids, a.bid.value, round, true)).raw(", ");
+        w.key("offer").str(order_id(r.offers, a.offer.value, round, false)).raw(", ");
         w.key("lots").num(a.lots.count).raw(", ").key("price").dec(a.price, d).raw("}");
     });
     w.raw(",\n  ").key("blocs");
@@ -172,6 +212,7 @@ void write_result(Writer& w, const Round& round, const Result& r) {
         if (o.cap_lots) w.raw(", ").key("cap_lots").num(o.cap_lots->count);
         w.raw("}");
     });
+    if (r.has_places) write_places(w, r, d);
     w.raw("\n}\n");
 }
 
@@ -202,6 +243,7 @@ void write_round(Writer& w, const Round& round) {
         w.raw(", ").key("lots").num(b.lots).raw(", ").key("min_lots").num(b.min_lots);
         w.raw(", ").key("limit").dec(b.limit, 0);
         if (b.currency) w.raw(", ").key("currency").str(*b.currency);
+        if (b.delivery) w.raw(", ").key("delivery").str(*b.delivery);
         w.raw("}");
     });
     w.raw(",\n  ").key("offers");
@@ -210,27 +252,51 @@ void write_round(Writer& w, const Round& round) {
         w.key("origin").str(o.origin).raw(", ").key("lots").num(o.lots).raw(", ").key("min_lots").num(o.min_lots);
         w.raw(", ").key("ask").dec(o.ask, 0);
         if (o.currency) w.raw(", ").key("currency").str(*o.currency);
-        w.raw(", ").key("certified").raw(o.certified ? "true" : "false").raw("}");
+        w.raw(", ").key("certified").raw(o.certified ? "true" : "false");
+        if (o.port) w.raw(", ").key("port").str(*o.port);
+        w.raw("}");
     });
+    if (round.logistics) {
+        w.raw(",\n  ").key("logistics").raw("{").key("routes");
+        write_list(w, round.logistics->routes, [&](const Route& r) {
+            w.raw("{").key("from").str(r.from).raw(", ").key("to").str(r.to).raw(", ").key("freight").dec(r.freight, 0);
+            if (r.currency) w.raw(", ").key("currency").str(*r.currency);
+            if (r.capacity_lots) w.raw(", ").key("capacity_lots").num(*r.capacity_lots);
+            w.raw("}");
+        });
+        w.raw("}");
+    }
     w.raw("\n}\n");
 }
 
-}  // namespace
-
-std::string result_json(const Round& round, const Result& result) {
+std::string result_text(const Round* round, const Result& result) {
     std::string out;
-    // About 170 bytes an order line (more with a reason), about 80 an award.
-    out.reserve(512 + 192 * (result.bids.size() + result.offers.size()) + 96 * result.awards.size());
+    // About 170 bytes an order line (more with a reason), about 80 an award,
+    // about 110 a place or a route.
+    out.reserve(512 + 192 * (result.bids.size() + result.offers.size()) + 96 * result.awards.size() +
+                128 * (result.places.size() + result.routes.size()));
     Writer w(out);
     write_result(w, round, result);
     return out;
 }
 
-void write_result_json(std::ostream& out, const Round& round, const Result& result) {
+void write_result_to(std::ostream& out, const Round* round, const Result& result) {
     std::string buffer;
     Writer w(buffer, &out);
     write_result(w, round, result);
     w.flush();
+}
+
+}  // namespace
+
+std::string result_json(const Result& result) { return result_text(nullptr, result); }
+
+void write_result_json(std::ostream& out, const Result& result) { write_result_to(out, nullptr, result); }
+
+std::string result_json(const Round& round, const Result& result) { return result_text(&round, result); }
+
+void write_result_json(std::ostream& out, const Round& round, const Result& result) {
+    write_result_to(out, &round, result);
 }
 
 void write_round_json(std::ostream& out, const Round& round) {
