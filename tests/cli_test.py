@@ -141,6 +141,44 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a generated round clears with trade", gc.returncode == 0 and json.loads(gc.stdout)["cleared_lots"] > 0,
           gc.stderr[:300])
 
+    # Delivery places (spec 10): routes from a CSV file clear like the JSON ones.
+    gp = run("generate", "--bids", "300", "--offers", "40", "--places", "--seed", "4")
+    placed = json.loads(gp.stdout) if gp.returncode == 0 else {}
+    check("generate --places writes logistics, delivery and port", "logistics" in placed
+          and all("delivery" in b for b in placed.get("bids", [])) and all("port" in o for o in placed.get("offers", [])),
+          gp.stderr[:300])
+    placedp = os.path.join(tmp, "placed.json")
+    open(placedp, "w").write(gp.stdout)
+    routes_csv = os.path.join(tmp, "routes.csv")
+    with open(routes_csv, "w") as f:
+        f.write("to,from,freight,capacity_lots,currency\n")
+        for r in placed.get("logistics", {}).get("routes", []):
+            f.write(f'{r["to"]},{r["from"]},{r["freight"]},{r.get("capacity_lots", "")},{r.get("currency", "")}\n')
+    no_routes = dict(placed)
+    no_routes.pop("logistics", None)
+    no_routesp = os.path.join(tmp, "no-routes.json")
+    json.dump(no_routes, open(no_routesp, "w"))
+    cj = run("clear", placedp, "--summary")
+    cr = run("clear", no_routesp, "--routes", routes_csv)
+    check("--routes clears like logistics.routes in the document", cj.returncode == 0 and cr.stdout == cj.stdout
+          and "places" in json.loads(cj.stdout) and "routes" in json.loads(cj.stdout), cr.stderr[:300])
+    check("--summary of a round with places shows places and routes", "\nplaces\n" in cj.stderr
+          and "\nroutes\n" in cj.stderr and " -> " in cj.stderr, cj.stderr[:300])
+    vr = run("validate", no_routesp, "--routes", routes_csv)
+    check("validate takes --routes", vr.returncode == 0 and vr.stdout.startswith("valid:"), vr.stderr[:300])
+    twice = run("validate", placedp, "--routes", routes_csv)
+    check("routes given twice is bad input", twice.returncode == 2 and twice.stdout == ""
+          and "logistics.routes: is given both here and in a CSV file" in twice.stderr, twice.stderr[:300])
+    with open(routes_csv, "a") as f:
+        f.write("AU-PHE,JP-YOK,1e2,,\n")
+    bad_routes = run("clear", no_routesp, "--routes", routes_csv)
+    check("a bad routes file names the route and the line", bad_routes.returncode == 2 and bad_routes.stdout == ""
+          and ".freight (" + routes_csv + " line " in bad_routes.stderr, bad_routes.stderr[:300])
+    for cmd in ("clear", "validate", "generate"):
+        h = run(cmd, "--help")
+        check(f"{cmd} --help prints its usage on stdout", h.returncode == 0 and h.stdout.startswith("usage:")
+              and f"jpclear {cmd}" in h.stdout and h.stderr == "", h.stderr[:300])
+
     # A round of a million orders clears end to end (issue: it must finish).
     big = os.path.join(tmp, "million.json")
     gm = run("generate", "--bids", "909091", "--offers", "90909", "--seed", "11", "--out", big)

@@ -27,13 +27,20 @@ namespace po = boost::program_options;
 namespace jpclear::cli {
 namespace {
 
-constexpr const char* usage = R"(usage:
-  jpclear clear ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--out RESULT.json]
-                           [--summary] [--verbose] [--node-limit N] [--time-limit-ms N]
-                           [--max-bytes N] [--max-orders N]
-  jpclear validate ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--max-bytes N] [--max-orders N]
-  jpclear generate --bids N --offers M [--seed S] [--blocks PER_MILLE] [--cap] [--out ROUND.json]
-  jpclear --version
+constexpr const char* clear_usage = R"(  jpclear clear ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
+                           [--out RESULT.json] [--summary] [--verbose] [--node-limit N]
+                           [--time-limit-ms N] [--max-bytes N] [--max-orders N]
+)";
+constexpr const char* validate_usage = R"(  jpclear validate ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
+                              [--verbose] [--max-bytes N] [--max-orders N]
+)";
+constexpr const char* generate_usage = R"(  jpclear generate --bids N --offers M [--seed S] [--blocks PER_MILLE] [--cap] [--places]
+                   [--out ROUND.json]
+)";
+
+const std::string usage = std::string("usage:\n") + clear_usage + validate_usage + generate_usage +
+                          R"(  jpclear --version
+  jpclear COMMAND --help
 
 exit status: 0 done, 2 bad input (every problem on stderr), 1 any other failure
 )";
@@ -78,12 +85,26 @@ ReadLimits read_limits(const po::variables_map& vm) {
     return limits;
 }
 
+// `COMMAND --help` (or -h) anywhere among the arguments: looked for before
+// parsing, which would first complain about missing required options.
+bool wants_help(const std::vector<std::string>& args) {
+    for (const std::string& a : args)
+        if (a == "--help" || a == "-h") return true;
+    return false;
+}
+
+int help(const char* command_usage, const po::options_description& named) {
+    std::cout << "usage:\n" << command_usage << "\n" << named;
+    return exit_ok;
+}
+
 // The round, with CSV lists in place of the JSON ones where given.
 std::optional<Round> load_round(const po::variables_map& vm, Problems& problems, spdlog::logger& log) {
     const ReadLimits limits = read_limits(vm);
     OrderSources sources;
     sources.bids_from_csv = vm.count("bids") > 0;
     sources.offers_from_csv = vm.count("offers") > 0;
+    sources.routes_from_csv = vm.count("routes") > 0;
     auto t0 = std::chrono::steady_clock::now();
     RoundRead read = read_round_file(vm["round"].as<std::string>(), limits, sources);
     problems.insert(problems.end(), read.problems.begin(), read.problems.end());
@@ -103,6 +124,18 @@ std::optional<Round> load_round(const po::variables_map& vm, Problems& problems,
             if (read.round) read.round->offers = std::move(offers.offers);
         }
     }
+    if (sources.routes_from_csv) {
+        const std::string path = vm["routes"].as<std::string>();
+        if (auto text = read_text_file(path, limits, problems)) {
+            RoutesRead routes = read_routes_csv(*text, path, limits);
+            problems.insert(problems.end(), routes.problems.begin(), routes.problems.end());
+            // The document may leave `logistics` out: the routes make it.
+            if (read.round) {
+                if (!read.round->logistics) read.round->logistics.emplace();
+                read.round->logistics->routes = std::move(routes.routes);
+            }
+        }
+    }
     // Each reader keeps to the limit on its own; the limit is on the round.
     if (read.round) {
         const std::uint64_t orders = read.round->bids.size() + read.round->offers.size();
@@ -111,7 +144,8 @@ std::optional<Round> load_round(const po::variables_map& vm, Problems& problems,
                                         std::to_string(limits.max_orders) + " (--max-orders)"});
     }
     if (!problems.empty()) return std::nullopt;
-    log.debug("read {} bids and {} offers in {:.1f} ms", read.round->bids.size(), read.round->offers.size(),
+    log.debug("read {} bids, {} offers and {} routes in {:.1f} ms", read.round->bids.size(),
+              read.round->offers.size(), read.round->logistics ? read.round->logistics->routes.size() : 0,
               ms_since(t0));
     return std::move(read.round);
 }
@@ -120,6 +154,7 @@ void add_input_options(po::options_description& named, po::positional_options_de
     named.add_options()("round", po::value<std::string>()->required(), "round file (JSON)")(
         "bids", po::value<std::string>(), "bids as CSV, replacing the round's bids")(
         "offers", po::value<std::string>(), "offers as CSV, replacing the round's offers")(
+        "routes", po::value<std::string>(), "routes as CSV, giving the round's logistics.routes")(
         "max-bytes", po::value<std::uint64_t>()->default_value(ReadLimits{}.max_bytes), "largest input file, in bytes")(
         "max-orders", po::value<std::uint64_t>()->default_value(ReadLimits{}.max_orders), "most bids plus offers");
     positional.add("round", 1);
@@ -133,7 +168,8 @@ int cmd_clear(const std::vector<std::string>& args) {
         "summary", "also print a short table for people (stderr when the result goes to stdout)")(
         "verbose", "log steps and timings to stderr")("node-limit", po::value<std::int64_t>(),
                                                       "branch-and-bound node limit")(
-        "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit");
+        "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit")("help,h", "show this help");
+    if (wants_help(args)) return help(clear_usage, named);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
 
@@ -184,7 +220,8 @@ int cmd_validate(const std::vector<std::string>& args) {
     po::options_description named;
     po::positional_options_description positional;
     add_input_options(named, positional);
-    named.add_options()("verbose", "log steps to stderr");
+    named.add_options()("verbose", "log steps to stderr")("help,h", "show this help");
+    if (wants_help(args)) return help(validate_usage, named);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
     Problems problems;
@@ -202,7 +239,10 @@ int cmd_generate(const std::vector<std::string>& args) {
         "offers", po::value<std::uint64_t>()->required(), "number of offers")(
         "seed", po::value<std::uint64_t>()->default_value(1), "random seed")(
         "blocks", po::value<std::uint32_t>()->default_value(0), "blocks per thousand orders (0 to 1000)")(
-        "cap", "set max_origin_share 0.65")("out", po::value<std::string>(), "write here instead of stdout");
+        "cap", "set max_origin_share 0.65")(
+        "places", "delivery places, ports and a freight table (logistics, spec section 10)")(
+        "out", po::value<std::string>(), "write here instead of stdout")("help,h", "show this help");
+    if (wants_help(args)) return help(generate_usage, named);
     po::variables_map vm = parse(args, named, positional);
     GenerateSpec spec;
     spec.bids = vm["bids"].as<std::uint64_t>();
@@ -210,6 +250,7 @@ int cmd_generate(const std::vector<std::string>& args) {
     spec.seed = vm["seed"].as<std::uint64_t>();
     spec.block_per_mille = vm["blocks"].as<std::uint32_t>();
     spec.origin_cap = vm.count("cap") > 0;
+    spec.places = vm.count("places") > 0;
     if (spec.block_per_mille > 1000) throw UsageError{"--blocks must be 0 to 1000"};
     if (spec.bids + spec.offers > ReadLimits{}.max_orders)
         throw UsageError{"--bids plus --offers must be at most " + std::to_string(ReadLimits{}.max_orders)};

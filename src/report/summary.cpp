@@ -108,6 +108,36 @@ StatusCounts count(const std::vector<OrderResult>& orders) {
     return n;
 }
 
+// Spec 10: each place's price and volume, and each route's lots, freight and
+// congestion rent, so a buyer can see why lots went where they went.
+void write_places(std::ostringstream& out, const Result& result, const std::string& currency) {
+    const int digits = result.price_digits;
+    out << "\nplaces\n";
+    Table places({"place", "price (" + currency + "/t)", "interval", "bought lots", "sold lots"});
+    for (const auto& [id, p] : result.places) {
+        std::string interval = "-";
+        if (p.price_low && p.price_high)
+            interval = p.price_low->to_string(digits) + " .. " + p.price_high->to_string(digits);
+        places.row({printable(id), p.price ? p.price->to_string(digits) : "-", interval,
+                    std::to_string(p.bought.count), std::to_string(p.sold.count)});
+    }
+    places.write(out);
+
+    out << "\nroutes\n";
+    Table routes({"route", "lots", "capacity", "freight (" + currency + "/t)", "rent (" + currency + "/t)", "status"});
+    bool any_full = false;
+    for (const RouteResult& r : result.routes) {
+        any_full = any_full || r.full;
+        routes.row({printable(r.from) + " -> " + printable(r.to), std::to_string(r.lots.count),
+                    r.capacity ? std::to_string(r.capacity->count) : "-", r.freight.to_string(digits),
+                    r.rent.to_string(digits), r.full ? "full" : ""});
+    }
+    routes.write(out);
+    if (any_full)
+        out << "  full: the route carries its whole capacity; its rent is the price at its end minus the\n"
+               "  price at its start minus its freight, and cheaper lots could not come that way\n";
+}
+
 }  // namespace
 
 std::string summary_table(const Round& round, const Result& result) {
@@ -122,6 +152,11 @@ std::string summary_table(const Round& round, const Result& result) {
     field(out, "status", to_string(result.status));
 
     std::string rule = uniform ? "uniform, k " + round.rules.k.to_string() : "pay-as-bid, pooled mean of asks";
+    // With places (spec 10) buyers pay their place's price; the clearing
+    // price is their mean, and pay-as-bid pools freight with the asks.
+    if (result.has_places)
+        rule = uniform ? "uniform per place, k " + round.rules.k.to_string() + "; mean paid by buyers"
+                       : "pay-as-bid, pooled mean of asks and freight";
     if (result.clearing_price) {
         std::string price = result.clearing_price->to_string(digits) + " " + currency + "/t (" + rule;
         if (!uniform) price += ", rounding residual " + result.rounding_residual.to_string(digits) + " " + currency;
@@ -133,9 +168,10 @@ std::string summary_table(const Round& round, const Result& result) {
         field(out, "price interval", result.price_low->to_string(digits) + " .. " +
                                          result.price_high->to_string(digits) + " " + currency + "/t");
     else
-        field(out, "price interval", "none");
+        field(out, "price interval", result.has_places ? "per place, see places" : "none");
     field(out, "cleared",
           std::to_string(result.cleared_lots.count) + " lots, " + result.cleared_tonnes.to_string() + " t");
+    if (result.has_places) field(out, "freight", result.freight_cost.to_string(digits) + " " + currency);
     field(out, "welfare", result.welfare.to_string(digits) + " " + currency + " (buyers " +
                               result.buyer_surplus.to_string(digits) + ", suppliers " +
                               result.supplier_surplus.to_string(digits) + ")");
@@ -176,6 +212,8 @@ std::string summary_table(const Round& round, const Result& result) {
         origins.row(std::move(cells));
     }
     origins.write(out);
+
+    if (result.has_places) write_places(out, result, currency);
 
     out << "\norders\n";
     Table orders({"side", "filled", "partial", "rejected", "ineligible"});
