@@ -139,6 +139,28 @@ TEST(Places, BlocksAndCapAcrossPlaces) {
     EXPECT_TRUE(same(r.welfare, "279500"));
 }
 
+// A place that is both a port and a delivery place, with routes into and out
+// of it: lots cannot pass through it, but 4(d) chains prices across it, and
+// here no allocation at all admits one price per place. The call fails with
+// the cause named, rather than giving a result that breaks rule 4.
+TEST(Places, PricesChainedThroughAPlaceThatLotsCannotPassAreAnInputProblem) {
+    Round r = test::case_round("chained");
+    r.bids = {at(test::bid("ham", "EU", 5, "200"), "DE-HAM"), at(test::bid("rtm", "EU", 1, "1"), "NL-RTM")};
+    r.offers = {at(test::offer("au", "AU", 5, "50"), "AU-PHE"), at(test::offer("rec", "NL", 1, "500"), "NL-RTM")};
+    r.logistics = Logistics{{route("AU-PHE", "NL-RTM", "10"), route("NL-RTM", "DE-HAM", "10"),
+                             route("AU-PHE", "DE-HAM", "100")}};
+    const ClearOutcome out = clear(r);
+    ASSERT_FALSE(out.ok());
+    ASSERT_EQ(out.problems.size(), 1u);
+    EXPECT_EQ(out.problems[0].path, "logistics.routes");
+    EXPECT_NE(out.problems[0].message.find("different ids"), std::string::npos);
+    // Split into a port side and a delivery side, the round clears.
+    r.offers[1].port = "NL-RTM-PORT";
+    r.logistics->routes[1].from = "NL-RTM-PORT";
+    const Result ok = cleared(r);
+    EXPECT_EQ(ok.cleared_lots.count, 5);
+}
+
 // --- validation of the new fields ---------------------------------------------
 
 bool names(const Problems& ps, const std::string& path, const std::string& part = "") {
