@@ -7,6 +7,10 @@
 // Bids, offers and block choices each draw from their own stream, so the size
 // of one side leaves the other alone, and block_per_mille turns orders into
 // blocks without moving any price or size (benches compare like with like).
+//
+// Places (GenerateSpec::places) draw from streams of their own as well: a
+// round with places holds exactly the orders of the same round without, plus
+// a delivery per bid, a port per offer and the freight table.
 
 #include "jpclear/generate.h"
 
@@ -73,6 +77,7 @@ private:
 
 // Stream tags: any distinct constants.
 constexpr std::uint64_t bid_stream = 1, offer_stream = 2, bid_block_stream = 3, offer_block_stream = 4;
+constexpr std::uint64_t bid_place_stream = 5, offer_place_stream = 6, route_stream = 7;
 
 // --- the market -------------------------------------------------------------
 
@@ -215,6 +220,212 @@ std::string make_id(char prefix, std::uint64_t number, int width) {
     return id;
 }
 
+// --- places, ports and freight (spec 10) -------------------------------------
+
+// Place ids in the style of UN/LOCODE: country, dash, three letters. The
+// delivery places come first: the ports where EU and JP buyers take their
+// lots. Rotterdam and Hamburg also load the little lithium Europe produces,
+// so they are ports and delivery places at once, with a free self-route.
+enum PlaceIndex : std::uint8_t {
+    nl_rtm, de_ham, jp_yok, jp_ngo,  // delivery places
+    au_phe, au_fre, cl_anf, cl_mjs, cn_sha, cn_ngb, ar_bue, mz_bew, za_dur,
+    br_vix, ca_mtr, ca_van, us_oak, us_hou, pt_lei, ci_abj, na_wvb,
+    place_count
+};
+
+constexpr std::array<std::string_view, place_count> place_ids = {
+    "NL-RTM",  // Rotterdam
+    "DE-HAM",  // Hamburg
+    "JP-YOK",  // Yokohama
+    "JP-NGO",  // Nagoya
+    "AU-PHE",  // Port Hedland
+    "AU-FRE",  // Fremantle (Kwinana)
+    "CL-ANF",  // Antofagasta
+    "CL-MJS",  // Mejillones
+    "CN-SHA",  // Shanghai
+    "CN-NGB",  // Ningbo
+    "AR-BUE",  // Buenos Aires
+    "MZ-BEW",  // Beira, Zimbabwe's way to the sea
+    "ZA-DUR",  // Durban
+    "BR-VIX",  // Vitoria
+    "CA-MTR",  // Montreal
+    "CA-VAN",  // Vancouver
+    "US-OAK",  // Oakland
+    "US-HOU",  // Houston
+    "PT-LEI",  // Leixoes (Porto)
+    "CI-ABJ",  // Abidjan, Mali's way to the sea
+    "NA-WVB",  // Walvis Bay
+};
+
+// Where bids take delivery: the first place of their bloc with this chance,
+// else the second.
+constexpr std::uint32_t rotterdam_per_mille = 550;  // else Hamburg
+constexpr std::uint32_t yokohama_per_mille = 600;   // else Nagoya
+
+// Where each origin's offers are loaded: `first` with this chance, else
+// `second` (the same place for origins with one port). Landlocked origins
+// load at a neighbour's port; German geothermal lithium goes down the Rhine
+// to Rotterdam or down the Elbe to Hamburg.
+struct OriginPorts {
+    std::string_view origin;
+    PlaceIndex first, second;
+    std::uint32_t first_per_mille;
+};
+
+constexpr std::array<OriginPorts, origins.size()> origin_ports = {{
+    {"AU", au_phe, au_fre, 650},
+    {"CL", cl_anf, cl_mjs, 600},
+    {"CN", cn_sha, cn_ngb, 700},
+    {"AR", ar_bue, ar_bue, 1000},
+    {"ZW", mz_bew, za_dur, 600},
+    {"BR", br_vix, br_vix, 1000},
+    {"CA", ca_mtr, ca_van, 600},
+    {"US", us_oak, us_hou, 500},
+    {"PT", pt_lei, pt_lei, 1000},
+    {"ML", ci_abj, ci_abj, 1000},
+    {"NA", na_wvb, na_wvb, 1000},
+    {"DE", nl_rtm, de_ham, 500},
+}};
+
+// The freight table: container freight per tonne, port to delivery place, in
+// EUR cents before the round's own variation. Australia, China, Durban and
+// the North American west coast are close to Japan; South America, West
+// Africa and the Atlantic to Europe. Lanes not listed are not served (no
+// Abidjan - Japan, no Antofagasta - Nagoya, ...).
+//   always:    served in every round
+//   sometimes: not served in about one round in seven
+//   capped:    served in every round, with a capacity
+// A few Japanese carriers quote in JPY.
+enum LaneKind : std::uint8_t { always, sometimes, capped };
+
+struct Lane {
+    PlaceIndex from, to;
+    std::int64_t eur_cents;
+    bool jpy;
+    LaneKind kind;
+};
+
+constexpr std::array<Lane, 53> lanes = {{
+    {au_phe, jp_yok, 3800, false, capped},     {au_phe, jp_ngo, 4000, true, always},
+    {au_phe, nl_rtm, 8200, false, always},     {au_phe, de_ham, 8600, false, sometimes},
+    {au_fre, jp_yok, 4500, false, always},     {au_fre, jp_ngo, 4600, false, sometimes},
+    {au_fre, nl_rtm, 7400, false, always},     {au_fre, de_ham, 7800, false, always},
+    {cl_anf, nl_rtm, 5750, false, capped},     {cl_anf, de_ham, 6100, false, always},
+    {cl_anf, jp_yok, 7200, true, always},
+    {cl_mjs, nl_rtm, 5900, false, always},     {cl_mjs, de_ham, 6300, false, sometimes},
+    {cl_mjs, jp_yok, 7400, false, sometimes},  {cl_mjs, jp_ngo, 7600, false, always},
+    {cn_sha, jp_yok, 2200, false, always},     {cn_sha, jp_ngo, 2100, true, capped},
+    {cn_sha, nl_rtm, 6800, false, always},     {cn_sha, de_ham, 7000, false, sometimes},
+    {cn_ngb, jp_yok, 2400, false, sometimes},  {cn_ngb, jp_ngo, 2300, false, always},
+    {cn_ngb, nl_rtm, 6600, false, always},
+    {ar_bue, nl_rtm, 5200, false, always},     {ar_bue, de_ham, 5500, false, sometimes},
+    {ar_bue, jp_yok, 8800, false, sometimes},
+    {mz_bew, nl_rtm, 7000, false, always},     {mz_bew, de_ham, 7300, false, sometimes},
+    {mz_bew, jp_yok, 6400, false, sometimes},
+    {za_dur, nl_rtm, 6600, false, sometimes},  {za_dur, jp_yok, 6000, false, always},
+    {za_dur, jp_ngo, 6200, false, sometimes},
+    {br_vix, nl_rtm, 4800, false, always},     {br_vix, de_ham, 5100, false, sometimes},
+    {br_vix, jp_yok, 9200, false, sometimes},
+    {ca_mtr, nl_rtm, 3600, false, capped},     {ca_mtr, de_ham, 3900, false, sometimes},
+    {ca_van, jp_yok, 4100, false, always},     {ca_van, jp_ngo, 4300, true, sometimes},
+    {ca_van, nl_rtm, 8800, false, sometimes},
+    {us_oak, jp_yok, 4500, false, always},     {us_oak, jp_ngo, 4700, false, sometimes},
+    {us_hou, nl_rtm, 4600, false, always},     {us_hou, de_ham, 4900, false, sometimes},
+    {us_hou, jp_yok, 8000, false, sometimes},
+    {pt_lei, nl_rtm, 2400, false, always},     {pt_lei, de_ham, 2700, false, always},
+    {pt_lei, jp_yok, 11000, false, sometimes},
+    {ci_abj, nl_rtm, 4400, false, always},     {ci_abj, de_ham, 4700, false, sometimes},
+    {na_wvb, nl_rtm, 5800, false, always},     {na_wvb, jp_yok, 7600, false, sometimes},
+    {nl_rtm, nl_rtm, 0, false, always},
+    {de_ham, de_ham, 0, false, always},
+}};
+
+constexpr bool is_delivery_place(PlaceIndex q) { return q <= jp_ngo; }
+
+// The table keeps what the generated rounds rely on: lanes go to delivery
+// places, each (from, to) once; self-routes are free, in EUR and never capped;
+// every port has a lane served in every round, and so has every delivery
+// place, so every order of every round has its route. A delivery place loads
+// for itself only: lots never pass through a place, yet rule 4(d) would tie
+// the price of Hamburg to Rotterdam's through a Rotterdam - Hamburg lane
+// whether or not anything is loaded at Rotterdam, and with no lots there to
+// move, no prices may meet the rules (clear() then rejects the round).
+constexpr bool lanes_well_formed() {
+    std::array<bool, place_count> served_from{}, served_to{};
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        const Lane& l = lanes[i];
+        if (!is_delivery_place(l.to) || l.eur_cents < 0) return false;
+        if (is_delivery_place(l.from) && l.from != l.to) return false;
+        for (std::size_t j = 0; j < i; ++j)
+            if (lanes[j].from == l.from && lanes[j].to == l.to) return false;
+        if (l.from == l.to && (l.eur_cents != 0 || l.jpy || l.kind != always)) return false;
+        if (l.from != l.to && l.eur_cents < 1000) return false;  // the variation never reaches 0
+        if (l.kind != sometimes) served_from[l.from] = served_to[l.to] = true;
+    }
+    for (const OriginPorts& p : origin_ports)
+        if (!served_from[p.first] || !served_from[p.second]) return false;
+    for (std::size_t q = 0; q < place_count; ++q)
+        if (is_delivery_place(static_cast<PlaceIndex>(q)) && !served_to[q]) return false;
+    return true;
+}
+static_assert(lanes_well_formed(), "every port and delivery place has a lane served in every round");
+
+constexpr bool origin_ports_match() {
+    for (std::size_t i = 0; i < origins.size(); ++i)
+        if (origin_ports[i].origin != origins[i].code || origin_ports[i].first_per_mille > 1000) return false;
+    return true;
+}
+static_assert(origin_ports_match(), "origin_ports lists the origins in their order");
+
+// Each round varies the table: every freight by up to 10% either way (on a
+// EUR 0.50 grid, JPY quotes on a JPY 10 grid), `sometimes` lanes dropped, and
+// now and then a capacity on a lane that usually has none.
+constexpr std::int64_t freight_variation_per_mille = 100;
+constexpr std::int64_t eur_freight_grid_cents = 50;
+constexpr std::int64_t jpy_freight_grid = 10;
+constexpr std::uint32_t lane_drop_per_mille = 150;
+constexpr std::uint32_t extra_capacity_per_mille = 80;
+// A capacity is this share (per mille) of the smaller of the lots offered at
+// the port and the lots bid at the delivery place, so it binds in rounds of
+// any size: the cheap lanes fill up and the rest takes a dearer one.
+constexpr std::int64_t capacity_lo_per_mille = 250, capacity_hi_per_mille = 500;
+constexpr std::int64_t max_capacity_lots = 1'000'000'000;
+
+using PlaceLots = std::array<std::int64_t, place_count>;
+
+Logistics make_logistics(std::uint64_t seed, const PlaceLots& offered, const PlaceLots& bid) {
+    Rng rng(seed, route_stream);
+    Logistics logistics;
+    logistics.routes.reserve(lanes.size());
+    for (const Lane& lane : lanes) {
+        // Every lane draws the same four numbers, used or not, so one lane's
+        // fate leaves the others alone.
+        const std::int64_t variation = rng.between(-freight_variation_per_mille, freight_variation_per_mille);
+        const bool dropped = rng.chance(lane_drop_per_mille);
+        const bool extra_capacity = rng.chance(extra_capacity_per_mille);
+        const std::int64_t share = rng.between(capacity_lo_per_mille, capacity_hi_per_mille);
+        if (lane.kind == sometimes && dropped) continue;
+
+        Route& r = logistics.routes.emplace_back();
+        r.from = std::string(place_ids[lane.from]);
+        r.to = std::string(place_ids[lane.to]);
+        const std::int64_t cents =
+            nearest(lane.eur_cents * (1000 + variation), 1000, eur_freight_grid_cents);
+        if (lane.jpy) {
+            r.freight = Decimal::integer(nearest(cents * fx_den, 100 * fx_num, jpy_freight_grid));
+            r.currency = "JPY";
+        } else {
+            r.freight = Decimal::from_units(cents, 2);  // currency absent: the clearing currency
+        }
+        if (lane.from != lane.to && (lane.kind == capped || extra_capacity)) {
+            const std::int64_t base = offered[lane.from] < bid[lane.to] ? offered[lane.from] : bid[lane.to];
+            const std::int64_t lots = base / 1000 * share + base % 1000 * share / 1000;
+            r.capacity_lots = lots < 1 ? 1 : lots > max_capacity_lots ? max_capacity_lots : lots;
+        }
+    }
+    return logistics;
+}
+
 }  // namespace
 
 Round generate_round(const GenerateSpec& spec) {
@@ -233,8 +444,16 @@ Round generate_round(const GenerateSpec& spec) {
     const std::vector<std::string> jp_buyers = name_pool(jp_regions, jp_kinds);
     const std::string eu = "EU", jp = "JP", eur = "EUR", jpy = "JPY";
 
+    // Places draw from their own streams, and only with spec.places: the
+    // orders' own draws are the same with and without places.
+    std::vector<std::string> places;
+    if (spec.places)
+        for (std::string_view id : place_ids) places.emplace_back(id);
+    PlaceLots offered{}, bid{};
+
     Rng rng(spec.seed, bid_stream);
     Rng blocks(spec.seed, bid_block_stream);
+    Rng where(spec.seed, bid_place_stream);
     const int bid_width = id_width(spec.bids);
     round.bids.reserve(spec.bids);
     for (std::uint64_t i = 0; i < spec.bids; ++i) {
@@ -260,10 +479,17 @@ Round generate_round(const GenerateSpec& spec) {
         const bool block = blocks.chance(block_per_mille);
         const std::int64_t min_lots = blocks.between(1, b.lots);
         if (block) b.min_lots = min_lots;
+        if (spec.places) {
+            const bool first = where.chance(is_jp ? yokohama_per_mille : rotterdam_per_mille);
+            const PlaceIndex q = is_jp ? (first ? jp_yok : jp_ngo) : (first ? nl_rtm : de_ham);
+            b.delivery = places[q];
+            bid[q] += b.lots;
+        }
     }
 
     rng = Rng(spec.seed, offer_stream);
     blocks = Rng(spec.seed, offer_block_stream);
+    where = Rng(spec.seed, offer_place_stream);
     const int offer_width = id_width(spec.offers);
     round.offers.reserve(spec.offers);
     for (std::uint64_t i = 0; i < spec.offers; ++i) {
@@ -280,7 +506,14 @@ Round generate_round(const GenerateSpec& spec) {
         o.certified = rng.chance(certified_per_mille);
         // Offers are all-or-none: a supplier ships a cargo or nothing.
         if (blocks.chance(block_per_mille)) o.min_lots = o.lots;
+        if (spec.places) {
+            const OriginPorts& ports = origin_ports[static_cast<std::size_t>(&origin - origins.data())];
+            const PlaceIndex q = where.chance(ports.first_per_mille) ? ports.first : ports.second;
+            o.port = places[q];
+            offered[q] += o.lots;
+        }
     }
+    if (spec.places) round.logistics = make_logistics(spec.seed, offered, bid);
     return round;
 }
 
