@@ -32,11 +32,16 @@
 // for the path search: for a few places this is linear in the price levels
 // that trade, after an O(n log n) sort of the orders into curves.
 //
-// Ties. Costs are compared as pairs (cost, freight): among flows of equal
-// cost, the one that moves its lots with the least freight. So of several
-// allocations with the same welfare and volume, the engine takes the one
-// that pays the least freight (spec 10 leaves that choice open). Successive
-// shortest paths work unchanged over such lexicographic costs.
+// Costs are tuples (force, cost, detour, freight) compared lexicographically,
+// and successive shortest paths work unchanged over them. `force` is -1 a lot
+// on arcs whose lots must flow (a lower bound, network_search.h): the flow
+// takes as many of them as it can before anything else. `detour` counts lots
+// on arcs the caller marks as not physical (network.h: the arcs that give
+// each place one price); paths that add detour are taken only while they
+// gain welfare, so a flow with detour left is one where no physical flow is
+// optimal. `freight` breaks the remaining ties: of several allocations with
+// the same welfare and volume, the one that pays the least freight (spec 10
+// leaves that choice open).
 //
 // Caveats. Costs are int128 ticks (prices and freight are int64, path sums
 // cannot overflow 128 bits); capacities are int64 lots. A curve's segments
@@ -58,8 +63,22 @@ public:
     static constexpr std::int64_t unlimited = std::numeric_limits<std::int64_t>::max();
     static constexpr std::uint32_t source = 0, sink = 1;
 
+    /// A path or arc cost: forced lots first, then welfare, detour, freight.
+    struct Cost {
+        int128 force = 0, main = 0, detour = 0, freight = 0;
+        friend bool operator<(const Cost& a, const Cost& b) {
+            if (a.force != b.force) return a.force < b.force;
+            if (a.main != b.main) return a.main < b.main;
+            return a.detour != b.detour ? a.detour < b.detour : a.freight < b.freight;
+        }
+        friend Cost operator+(const Cost& a, const Cost& b) {
+            return {a.force + b.force, a.main + b.main, a.detour + b.detour, a.freight + b.freight};
+        }
+        Cost operator-() const { return {-force, -main, -detour, -freight}; }
+    };
+
     struct Segment {
-        int128 cost;        ///< per lot
+        Cost cost;          ///< per lot
         std::int64_t cap;   ///< lots
         std::int64_t flow = 0;
         std::uint32_t tag;  ///< caller's handle (a price level or an order)
@@ -67,10 +86,9 @@ public:
 
     explicit FlowNetwork(std::uint32_t nodes) : node_count_(nodes) {}
 
-    /// Adds an arc tail -> head with capacity `cap` (unlimited allowed);
-    /// `freight` is the tie-breaking second cost.
-    std::uint32_t add_edge(std::uint32_t tail, std::uint32_t head, int128 cost, std::int64_t cap, int128 freight = 0) {
-        edges_.push_back({tail, head, {cost, freight}, cap, 0});
+    /// Adds an arc tail -> head with capacity `cap` (unlimited allowed).
+    std::uint32_t add_edge(std::uint32_t tail, std::uint32_t head, Cost cost, std::int64_t cap) {
+        edges_.push_back({tail, head, cost, cap, 0});
         return static_cast<std::uint32_t>(edges_.size() - 1);
     }
     /// Adds a curve tail -> head; its segments must be sorted by cost.
@@ -79,47 +97,42 @@ public:
         return static_cast<std::uint32_t>(curves_.size() - 1);
     }
 
-    /// A path or arc cost: welfare first, freight to break ties.
-    struct Cost {
-        int128 main = 0, freight = 0;
-        friend bool operator<(const Cost& a, const Cost& b) {
-            return a.main != b.main ? a.main < b.main : a.freight < b.freight;
-        }
-        friend Cost operator+(const Cost& a, const Cost& b) { return {a.main + b.main, a.freight + b.freight}; }
-        Cost operator-() const { return {-main, -freight}; }
-    };
-
     struct Outcome {
-        int128 cost = 0;                 ///< total cost of the flow (= -welfare)
+        int128 forced = 0;               ///< forced lots that flow
         std::int64_t volume = 0;         ///< flow from S to T
-        std::int64_t least_volume = 0;   ///< flow when the negative paths ran out
+        std::int64_t least_volume = 0;   ///< flow when the paths that gain welfare ran out
         std::int64_t augmentations = 0;
     };
 
-    /// Successive shortest paths; zero-cost paths only while volume < limit.
+    /// Successive shortest paths: every path that forces lots or gains
+    /// welfare; then, at no cost in either, paths that add volume without
+    /// detour, while volume < limit.
     Outcome run(std::int64_t volume_limit = unlimited) {
         Outcome out;
         std::vector<Cost> dist(node_count_);
         std::vector<Step> pred(node_count_);
         std::vector<char> reached(node_count_);
-        bool negative_phase = true;
+        bool gaining = true;
         for (;;) {
-            if (!shortest_path(dist, pred, reached) || dist[sink].main > 0) break;
-            if (dist[sink].main == 0) {
-                if (negative_phase) {
-                    negative_phase = false;
+            if (!shortest_path(dist, pred, reached)) break;
+            const Cost& c = dist[sink];
+            const bool gains = c.force < 0 || (c.force == 0 && c.main < 0);
+            if (!gains) {
+                if (c.force > 0 || c.main > 0 || c.detour > 0) break;
+                if (gaining) {
+                    gaining = false;
                     out.least_volume = out.volume;
                 }
                 if (out.volume >= volume_limit) break;
             }
-            std::int64_t amount = dist[sink].main == 0 ? volume_limit - out.volume : unlimited;
+            std::int64_t amount = gains ? unlimited : volume_limit - out.volume;
             for (std::uint32_t v = sink; v != source; v = pred[v].from) amount = std::min(amount, residual(pred[v]));
             for (std::uint32_t v = sink; v != source; v = pred[v].from) push(pred[v], amount);
             out.volume += amount;
-            out.cost += dist[sink].main * amount;
+            out.forced -= c.force * amount;
             ++out.augmentations;
         }
-        if (negative_phase) out.least_volume = out.volume;
+        if (gaining) out.least_volume = out.volume;
         return out;
     }
 
@@ -205,9 +218,9 @@ private:
             for (std::uint32_t i = 0; i < curves_.size(); ++i) {
                 const Curve& c = curves_[i];
                 if (const Segment* f = forward_segment(c))
-                    changed |= relax(c.tail, c.head, Cost{f->cost, 0}, {c.tail, i, true, true});
+                    changed |= relax(c.tail, c.head, f->cost, {c.tail, i, true, true});
                 if (const Segment* b = backward_segment(c); b && b->flow > 0)
-                    changed |= relax(c.head, c.tail, Cost{-b->cost, 0}, {c.head, i, true, false});
+                    changed |= relax(c.head, c.tail, -b->cost, {c.head, i, true, false});
             }
             if (!changed) break;
         }

@@ -1,43 +1,47 @@
 #pragma once
-// Exact delivered clearing with blocks and an origin cap (spec 5 and 10).
+// Exact delivered clearing with blocks and an origin cap, or with places
+// whose one price per place the plain network cannot meet (spec 5 and 10).
 //
-// Problem. As in network.h, plus blocks (an order with min_lots > 0 trades 0
-// or at least min_lots; a rejected block is exempt from 4(b)/(c)) and the cap
-// (no origin above K = floor(s V); an origin at its cap is exempt from 4(c)).
+// Problem. Choose fills and route flows (rules 1-3 of spec 5 and 10) that a
+// vector of place prices supports under 4(a)-(d), where a rejected block is
+// exempt from 4(b)/(c), an offer whose origin is at its cap K = floor(s V)
+// from 4(c), and maximise welfare, then V. The supported allocations are not
+// those of one linear program: the exemptions and the single price a place
+// has for its bids, its offers and its routes make this a linear program with
+// complementarity conditions, a mixed-integer problem.
 //
-// Why a search over block decisions is exact. Fix every block as rejected
-// (removed) or accepted (an ordinary order that must trade >= min_lots), and
-// fix K. The allocations that meet rule 4 are then exactly the
-// welfare-optimal flows of that convex network (with origin arcs of capacity
-// K) that meet the accepted blocks' minimums and have floor(s V) = K: rule 4
-// is complementary slackness, and a place's price is its node's dual. So the
-// leaf's best is found by two flow solves: the optimum W, and the optimum with
-// the accepted minimums forced in (network.h's big M); the leaf is feasible
-// exactly when forcing costs no welfare and V can be brought into K's range.
-// An inner node, with some blocks open (divisible, non-exempt), bounds every
-// leaf below it by its own flow optimum, and is solved outright when that
-// optimum already meets every block rule.
+// Algorithm. Branch-and-bound on the physical network of network.h (each
+// place two nodes, lots along exactly one route). A node fixes some orders
+// (to zero, to their lots, to at least min_lots), some routes (to zero or
+// full) and some origins (to sell exactly K); its linear program, solved as a
+// min-cost flow with the fixings as forced lots, bounds every allocation
+// below it (welfare, then volume). Its flow is then checked:
+//   - a block the flow splits (0 < x < min_lots): branch, rejected | accepted;
+//   - the price constraints of the flow (support.h): when they contradict
+//     each other there is a cycle of them, and every supported allocation
+//     below differs from this flow in at least one constraint of the cycle,
+//     so there is one child per such constraint with it switched off: an
+//     order that buys or sells fixed to zero, one that could trade more fixed
+//     to its lots (or a block rejected, or its origin put at its cap), a
+//     route that carries fixed to zero, one that could carry more fixed full;
+//   - otherwise the flow is supported: it is the node's optimum.
+// With a cap, the search runs once per cap value K from the largest down,
+// with V held to the volumes whose floor(s V) is K; a maximum flow bounds V
+// (skipping, in one jump, the K that no allocation can reach), and K's own
+// relaxation bounds every lower K, which ends the scan.
 //
-// Algorithm. For each cap value K from the largest possible down (one pass
-// without a cap), depth-first branch-and-bound over the open blocks: solve the
-// node's relaxation; prune when it cannot beat the incumbent (welfare, then
-// volume); accept it when its flow meets the block rules, the cap range and
-// 4(a)-(d) (checked by price_lattice); otherwise branch on a block the flow
-// splits (0 < x < min_lots), or else on any open block, the side the flow
-// leans to first. K's bound (its relaxation) only falls as K falls, so the
-// scan stops at the first K that cannot beat the incumbent.
+// Complexity. Exponential in the worst case (the problem is NP-hard), bounded
+// by Options::node_limit and time_limit_ms; each node costs one flow solve
+// (O(levels) to build plus the successive shortest paths). Rounds without
+// blocks and caps whose places can be priced never come here
+// (clear_network()); one-place rounds keep block_search.h.
 //
-// Complexity. Exponential in the number of blocks in the worst case (the
-// problem is NP-hard), bounded by Options::node_limit and time_limit_ms; each
-// node costs one or two flow solves. Made for the rounds of section 10 (few
-// places); one-place rounds keep the price-decomposition search of
-// block_search.h.
-//
-// Caveats. A limit returns the best allocation found (feasible and
-// price-supported) with optimality `limit` and the root relaxation's welfare
-// as bound. Before any search the incumbent is a trade that always meets the
-// rules: without a cap every block rejected; with a cap, no trade.
+// Caveats. A limit returns the best allocation found (supported, so feasible)
+// with optimality `limit` and the root relaxation's welfare as bound. Before
+// any search the incumbent is: without a cap, every block rejected (when its
+// flow is supported); with a cap, no trade (always supported).
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -55,7 +59,7 @@ namespace detail {
 class NetworkSearch {
 public:
     NetworkSearch(const Market& m, const Options& options)
-        : m_(m), model_(m), options_(options), blocks_(model_.blocks()), start_(std::chrono::steady_clock::now()) {
+        : m_(m), model_(m), options_(options), start_(std::chrono::steady_clock::now()) {
         if (m.max_origin_share) {
             share_num_ = m.max_origin_share->coefficient();
             share_den_ = pow10(m.max_origin_share->scale());
@@ -63,17 +67,18 @@ public:
     }
 
     Solution run() {
-        const std::vector<BlockState> open(blocks_.size(), BlockState::open);
-        const NetworkModel::Solved root = model_.solve(open, std::nullopt, false);
-        root_bound_ = root.welfare;
+        root_bound_ = model_.solve(free(), std::nullopt).welfare;
         if (!capped()) {
-            // Every block rejected: the divisible orders alone, which meet the
-            // rules unless the places admit no price vector at all.
-            std::vector<BlockState> rejected(blocks_.size(), BlockState::rejected);
-            NetworkAllocation first = model_.solve(rejected, std::nullopt, false).allocation;
-            if (meets_rules(first, rejected, 0, FlowNetwork::unlimited)) offer(first);
-            std::vector<BlockState> state = open;
-            descend(state, std::nullopt, 0, FlowNetwork::unlimited);
+            // Every block rejected: the divisible orders alone.
+            Fixings rejected = free();
+            for (std::uint32_t b = 0; b < m_.bid_count(); ++b)
+                if (m_.bid_min[b] > 0) rejected.bid[b] = Fix::zero;
+            for (std::uint32_t o = 0; o < m_.offer_count(); ++o)
+                if (m_.offer_min[o] > 0) rejected.offer[o] = Fix::zero;
+            const NetworkModel::Solved first = model_.solve(rejected, std::nullopt);
+            if (first.feasible && supported(first.allocation)) offer(first.allocation);
+            Fixings fix = free();
+            descend(fix, std::nullopt, {});
         } else {
             NetworkAllocation none;
             none.fills.bid_fill.assign(m_.bid_count(), 0);
@@ -83,8 +88,9 @@ public:
             scan_caps();
         }
         Solution out;
-        if (!best_) {  // nothing met rule 4: the builder reports the places that admit no price
-            best_.emplace();
+        if (!best_) {
+            if (!stopped_) throw NoPlacePrices(no_place_prices_text);  // searched everything: none exists
+            best_.emplace();  // stopped before finding one: no trade, which the builder checks
             best_->fills.bid_fill.assign(m_.bid_count(), 0);
             best_->fills.offer_fill.assign(m_.offer_count(), 0);
             best_->arc_flow.assign(m_.arcs.size(), 0);
@@ -99,60 +105,68 @@ public:
     }
 
 private:
+    using Range = VolumeRange;
+
     bool capped() const { return share_den_ != 0; }
 
+    Fixings free() const {
+        Fixings f;
+        f.bid.assign(m_.bid_count(), Fix::free);
+        f.offer.assign(m_.offer_count(), Fix::free);
+        f.arc.assign(m_.arcs.size(), Fix::free);
+        f.origin_at_cap.assign(m_.origins.size(), 0);
+        return f;
+    }
+
+    // Cap values K from the largest down; see the file comment.
     void scan_caps() {
-        int128 demand = 0, supply = 0;
-        for (std::int64_t l : m_.bid_lots) demand += l;
-        for (std::int64_t l : m_.offer_lots) supply += l;
-        const auto most_volume = static_cast<std::int64_t>(std::min(demand, supply));
-        const std::vector<BlockState> open(blocks_.size(), BlockState::open);
-        for (std::int64_t k = static_cast<std::int64_t>(share_num_ * most_volume / share_den_); k >= 0 && !stopped_;
-             --k) {
+        const Fixings open = free();
+        std::int64_t k = largest_cap_reaching(model_.most_volume(open, std::nullopt));
+        while (k >= 0 && !stopped_) {
+            if (out_of_budget()) {
+                stopped_ = true;
+                break;
+            }
+            ++nodes_;
             // floor(s V) = k  <=>  k den <= num V < (k + 1) den.
-            const std::int64_t v_low = static_cast<std::int64_t>(ceil_div(static_cast<int128>(k) * share_den_, share_num_));
-            const std::int64_t v_high =
-                static_cast<std::int64_t>((static_cast<int128>(k + 1) * share_den_ - 1) / share_num_);
-            if (v_low > most_volume) continue;
+            const Range range{static_cast<std::int64_t>(ceil_div(static_cast<int128>(k) * share_den_, share_num_)),
+                              static_cast<std::int64_t>((static_cast<int128>(k + 1) * share_den_ - 1) / share_num_)};
+            const std::int64_t reach = model_.most_volume(open, k);
+            if (reach < range.low) {
+                k = std::min(k - 1, largest_cap_reaching(reach));
+                continue;
+            }
             ++caps_;
-            // The relaxation at k bounds every k' <= k too: fewer lots per origin.
-            const NetworkModel::Solved bound = model_.solve(open, k, false, v_high);
-            if (bound.welfare < best_welfare_) break;
-            std::vector<BlockState> state = open;
-            descend(state, k, v_low, v_high);
+            // The relaxation at k (V free) bounds every k' <= k too: fewer lots per origin.
+            if (model_.solve(open, k).welfare < best_welfare_) break;
+            Fixings fix = open;
+            descend(fix, k, range);
+            --k;
         }
     }
 
-    bool out_of_budget() {
+    // The largest K = floor(s V) over V <= volume.
+    std::int64_t largest_cap_reaching(std::int64_t volume) const {
+        return static_cast<std::int64_t>(share_num_ * volume / share_den_);
+    }
+
+    // Every node costs a flow solve, so the clock is read at every one.
+    bool out_of_budget() const {
         if (nodes_ >= options_.node_limit) return true;
-        if (options_.time_limit_ms && (nodes_ & 63) == 0) {
-            const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
+        if (options_.time_limit_ms) {
+            const auto spent =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
             if (spent.count() >= *options_.time_limit_ms) return true;
         }
         return false;
     }
 
-    // Whether `a` meets the block rules of `state`, the cap range and rule 4.
-    bool meets_rules(const NetworkAllocation& a, const std::vector<BlockState>& state, std::int64_t v_low,
-                     std::int64_t v_high) const {
-        if (a.fills.volume < v_low || a.fills.volume > v_high) return false;
-        for (std::size_t k = 0; k < blocks_.size(); ++k) {
-            const std::int64_t got = fill_of(a, k), min = min_of(k);
-            if (state[k] == BlockState::accepted ? got < min : (got > 0 && got < min)) return false;
-        }
-        if (capped()) {
-            const std::int64_t cap = origin_cap_lots(*m_.max_origin_share, a.fills.volume);
-            for (std::int64_t lots : origin_totals(m_, a.fills))
-                if (lots > cap) return false;
-        }
-        return price_lattice(m_, a.fills, a.arc_flow).has_value();
-    }
-
-    std::int64_t fill_of(const NetworkAllocation& a, std::size_t k) const {
-        return blocks_[k].bid ? a.fills.bid_fill[blocks_[k].order] : a.fills.offer_fill[blocks_[k].order];
-    }
-    std::int64_t min_of(std::size_t k) const {
-        return blocks_[k].bid ? m_.bid_min[blocks_[k].order] : m_.offer_min[blocks_[k].order];
+    bool supported(const NetworkAllocation& a) const {
+        for (std::size_t b = 0; b < m_.bid_count(); ++b)
+            if (a.fills.bid_fill[b] > 0 && a.fills.bid_fill[b] < m_.bid_min[b]) return false;
+        for (std::size_t o = 0; o < m_.offer_count(); ++o)
+            if (a.fills.offer_fill[o] > 0 && a.fills.offer_fill[o] < m_.offer_min[o]) return false;
+        return price_conflict(m_, a.fills, a.arc_flow).empty();
     }
 
     bool cannot_improve(int128 welfare, std::int64_t volume) const {
@@ -167,45 +181,94 @@ private:
         best_volume_ = a.fills.volume;
     }
 
-    void descend(std::vector<BlockState>& state, std::optional<std::int64_t> cap, std::int64_t v_low,
-                 std::int64_t v_high) {
+    // Sets `slot` to `to` unless that contradicts what it is; false then.
+    static bool tighten(Fix& slot, Fix to) {
+        if (slot == to || slot == Fix::free) {
+            slot = to;
+            return true;
+        }
+        if (to == Fix::full && slot == Fix::at_least_min) {
+            slot = to;
+            return true;
+        }
+        return to == Fix::at_least_min && slot == Fix::full;  // already stronger
+    }
+
+    void descend(Fixings& fix, std::optional<std::int64_t> cap, Range range) {
         if (stopped_) return;
         if (out_of_budget()) {
             stopped_ = true;
             return;
         }
         ++nodes_;
-        const NetworkModel::Solved relaxed = model_.solve(state, cap, false, v_high);
-        if (cannot_improve(relaxed.welfare, relaxed.allocation.fills.volume)) return;
-        if (meets_rules(relaxed.allocation, state, v_low, v_high)) return offer(relaxed.allocation);
-        const NetworkAllocation* guide = &relaxed.allocation;
-        std::optional<NetworkModel::Solved> forced;
-        if (std::find(state.begin(), state.end(), BlockState::accepted) != state.end()) {
-            forced = model_.solve(state, cap, true, v_high);
-            if (forced->forced_shortfall == 0 && forced->welfare == relaxed.welfare) {
-                if (meets_rules(forced->allocation, state, v_low, v_high)) return offer(forced->allocation);
-                guide = &forced->allocation;
+        if (cap && model_.most_volume(fix, cap) < range.low) return;  // no allocation below reaches K's range
+        const NetworkModel::Solved node = model_.solve(fix, cap, range);
+        if (!node.feasible) return;
+        const NetworkAllocation& a = node.allocation;
+        if (cannot_improve(node.welfare, a.fills.volume)) return;
+
+        // A block the flow splits: rejected or accepted.
+        for (int side = 0; side < 2; ++side) {
+            const bool bids = side == 0;
+            const std::size_t count = bids ? m_.bid_count() : m_.offer_count();
+            for (std::uint32_t i = 0; i < count; ++i) {
+                const std::int64_t got = bids ? a.fills.bid_fill[i] : a.fills.offer_fill[i];
+                const std::int64_t min = bids ? m_.bid_min[i] : m_.offer_min[i];
+                if (!(got > 0 && got < min)) continue;
+                Fix& slot = bids ? fix.bid[i] : fix.offer[i];
+                const Fix was = slot;
+                for (Fix to : {Fix::at_least_min, Fix::zero}) {
+                    slot = was;
+                    if (tighten(slot, to)) descend(fix, cap, range);
+                }
+                slot = was;
+                return;
             }
         }
-        // Branch on a block the flow splits, else on any open block.
-        std::optional<std::size_t> pick;
-        for (std::size_t k = 0; k < blocks_.size() && !pick; ++k)
-            if (state[k] == BlockState::open && fill_of(*guide, k) > 0 && fill_of(*guide, k) < min_of(k)) pick = k;
-        for (std::size_t k = 0; k < blocks_.size() && !pick; ++k)
-            if (state[k] == BlockState::open) pick = k;
-        if (!pick) return;  // a leaf that no allocation meets
-        const bool accept_first = fill_of(*guide, *pick) > 0;
-        for (int side = 0; side < 2; ++side) {
-            state[*pick] = (side == 0) == accept_first ? BlockState::accepted : BlockState::rejected;
-            descend(state, cap, v_low, v_high);
+
+        const std::vector<PriceConstraintSource> conflict = price_conflict(m_, a.fills, a.arc_flow);
+        if (conflict.empty()) return offer(a);  // supported: the node's optimum
+        using Kind = PriceConstraintSource::Kind;
+        for (const PriceConstraintSource& src : conflict) {
+            // The ways to switch this constraint off; each is one child.
+            const std::uint32_t i = src.index;
+            switch (src.kind) {
+                case Kind::bid_buys: child(fix.bid[i], Fix::zero, fix, cap, range); break;
+                case Kind::bid_could_buy_more:
+                    child(fix.bid[i], Fix::full, fix, cap, range);
+                    if (m_.bid_min[i] > 0) child(fix.bid[i], Fix::zero, fix, cap, range);
+                    break;
+                case Kind::offer_sells: child(fix.offer[i], Fix::zero, fix, cap, range); break;
+                case Kind::offer_could_sell_more:
+                    child(fix.offer[i], Fix::full, fix, cap, range);
+                    if (m_.offer_min[i] > 0) child(fix.offer[i], Fix::zero, fix, cap, range);
+                    if (cap) {
+                        char& at = fix.origin_at_cap[m_.offer_origin[i]];
+                        if (!at) {
+                            at = 1;
+                            descend(fix, cap, range);
+                            at = 0;
+                        }
+                    }
+                    break;
+                case Kind::route_carries: child(fix.arc[i], Fix::zero, fix, cap, range); break;
+                case Kind::route_not_full:
+                    if (m_.arcs[i].capacity) child(fix.arc[i], Fix::full, fix, cap, range);
+                    break;
+            }
+            if (stopped_) return;
         }
-        state[*pick] = BlockState::open;
+    }
+
+    void child(Fix& slot, Fix to, Fixings& fix, std::optional<std::int64_t> cap, Range range) {
+        const Fix was = slot;
+        if (tighten(slot, to)) descend(fix, cap, range);
+        slot = was;
     }
 
     const Market& m_;
     NetworkModel model_;
     const Options& options_;
-    std::vector<NetworkModel::BlockRef> blocks_;
     std::chrono::steady_clock::time_point start_;
     int128 share_num_ = 0, share_den_ = 0;
     std::optional<NetworkAllocation> best_;
@@ -217,8 +280,9 @@ private:
 
 }  // namespace detail
 
-/// The exact optimum of a market with places and blocks and/or a cap; see
-/// the file comment.
+/// The exact optimum of a market with places that clear_network() cannot
+/// solve alone (blocks, a cap, or places it cannot price); see the file
+/// comment.
 inline Solution clear_network_with_blocks(const Market& market, const Options& options = {}) {
     return detail::NetworkSearch(market, options).run();
 }

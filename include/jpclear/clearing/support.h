@@ -155,4 +155,90 @@ inline std::optional<std::vector<PlaceInterval>> price_lattice(const Market& m, 
     return out;
 }
 
+/// Which part of an allocation puts one constraint on the prices (spec 4).
+struct PriceConstraintSource {
+    enum class Kind : std::uint8_t {
+        bid_buys,               ///< x > 0:        p <= P            (4(a))
+        bid_could_buy_more,     ///< x < lots:     p >= P            (4(b))
+        offer_sells,            ///< y > 0:        p >= A            (4(a))
+        offer_could_sell_more,  ///< y < lots:     p <= A            (4(c))
+        route_not_full,         ///< f < capacity: p_v - p_u <= F   (4(d))
+        route_carries,          ///< f > 0:        p_v - p_u >= F   (4(d))
+    };
+    Kind kind;
+    std::uint32_t index;  ///< bid, eligible offer or route
+};
+
+/// When no price vector supports the allocation: the sources of the
+/// constraints on one cycle that contradict each other (a negative cycle of
+/// the difference constraints). Every allocation that differs in none of
+/// these sources is unsupported too, so a search can branch on them. Empty
+/// when a price vector exists. One Bellman-Ford pass over all places.
+inline std::vector<PriceConstraintSource> price_conflict(const Market& m, const Allocation& fills,
+                                                         const std::vector<std::int64_t>& arc_flow) {
+    using Kind = PriceConstraintSource::Kind;
+    const std::size_t n = m.nodes.size();
+    struct Edge {
+        std::size_t i, j;  // p_j - p_i <= w
+        int128 w;
+        PriceConstraintSource source;
+    };
+    // Per place, only the tightest bound of each kind can close a cycle.
+    std::vector<std::optional<Edge>> upper(n), lower(n);
+    auto tighten_upper = [&](std::size_t q, std::int64_t price, PriceConstraintSource src) {
+        if (!upper[q] || price < upper[q]->w) upper[q] = Edge{n, q, price, src};
+    };
+    auto tighten_lower = [&](std::size_t q, std::int64_t price, PriceConstraintSource src) {
+        if (!lower[q] || -static_cast<int128>(price) < lower[q]->w) lower[q] = Edge{q, n, -static_cast<int128>(price), src};
+    };
+    for (std::uint32_t b = 0; b < m.bid_count(); ++b) {
+        const std::int64_t x = fills.bid_fill[b];
+        if (x > 0) tighten_upper(m.bid_node[b], m.bid_price[b], {Kind::bid_buys, b});
+        if (x < m.bid_lots[b] && !(m.bid_min[b] > 0 && x == 0))
+            tighten_lower(m.bid_node[b], m.bid_price[b], {Kind::bid_could_buy_more, b});
+    }
+    const std::vector<bool> capped = origins_at_cap(m, fills);
+    for (std::uint32_t o = 0; o < m.offer_count(); ++o) {
+        const std::int64_t y = fills.offer_fill[o];
+        if (y > 0) tighten_lower(m.offer_node[o], m.offer_price[o], {Kind::offer_sells, o});
+        if (y < m.offer_lots[o] && !(m.offer_min[o] > 0 && y == 0) && !capped[m.offer_origin[o]])
+            tighten_upper(m.offer_node[o], m.offer_price[o], {Kind::offer_could_sell_more, o});
+    }
+    std::vector<Edge> edges;
+    for (std::size_t q = 0; q < n; ++q) {
+        if (upper[q]) edges.push_back(*upper[q]);
+        if (lower[q]) edges.push_back(*lower[q]);
+    }
+    for (std::uint32_t r = 0; r < m.arcs.size(); ++r) {
+        const Arc& a = m.arcs[r];
+        if (!a.capacity || arc_flow[r] < *a.capacity) edges.push_back({a.from, a.to, a.freight, {Kind::route_not_full, r}});
+        if (arc_flow[r] > 0) edges.push_back({a.to, a.from, -static_cast<int128>(a.freight), {Kind::route_carries, r}});
+    }
+    // Bellman-Ford from every node at once (all distances 0).
+    std::vector<int128> d(n + 1, 0);
+    std::vector<std::size_t> pred(n + 1, edges.size());
+    std::size_t last = n + 1;
+    for (std::size_t round = 0; round <= n + 1; ++round) {
+        last = n + 1;
+        for (std::size_t e = 0; e < edges.size(); ++e)
+            if (d[edges[e].i] + edges[e].w < d[edges[e].j]) {
+                d[edges[e].j] = d[edges[e].i] + edges[e].w;
+                pred[edges[e].j] = e;
+                last = edges[e].j;
+            }
+        if (last == n + 1) return {};
+    }
+    // Still relaxing: walk back into the cycle, then around it.
+    std::size_t v = last;
+    for (std::size_t k = 0; k <= n; ++k) v = edges[pred[v]].i;
+    std::vector<PriceConstraintSource> cycle;
+    for (std::size_t u = v;;) {
+        const Edge& e = edges[pred[u]];
+        cycle.push_back(e.source);
+        u = e.i;
+        if (u == v) break;
+    }
+    return cycle;
+}
+
 }  // namespace jpclear

@@ -34,13 +34,6 @@
 
 namespace jpclear {
 
-/// Thrown when a round's places admit no price vector for any allocation
-/// (a place that is a port and a delivery place, with prices chained through
-/// it that its lots cannot follow); clear() reports it as an input problem.
-struct NoPlacePrices : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
 namespace detail {
 
 class ResultBuilder {
@@ -136,7 +129,7 @@ public:
         r.freight_cost = money(freight);
 
         const auto lattice = price_lattice(book_, a_, flow);
-        if (!lattice) throw NoPlacePrices(no_place_prices_text());
+        if (!lattice) throw std::logic_error("jpclear: an allocation with places and no supporting prices");
         place_.assign(n, Place{});
         std::int64_t pooled = 0;
         if (a_.volume > 0 && !uniform()) pooled = pooled_mean_price(checked_add(ask_cost, freight), a_.volume);
@@ -292,13 +285,6 @@ private:
             t += " (the highest price consistent with the other places is " + price_text(pl.offer_reference) + ")";
         return t;
     }
-    std::string no_place_prices_text() const {
-        return "no price per place supports any allocation of this round: lots cannot pass through a place, yet "
-               "rule 4(d) links the prices of places chained by routes (a place that is both a port and a delivery "
-               "place, with routes into and out of it, can cause this); give the port side and the delivery side "
-               "of such a place different ids";
-    }
-
     Decimal price(std::int64_t ticks) const { return Decimal::integer(ticks) * book_.tick; }
     Decimal money(int128 tick_lots) const { return Decimal::from_units(tick_lots, 0) * book_.tick * book_.lot_tonnes; }
     std::string price_text(std::int64_t ticks) const {
@@ -559,7 +545,7 @@ private:
 }  // namespace detail
 
 /// The Result of `solution` for `round` (prepared into `market`); see the
-/// file comment. Throws NoPlacePrices when the round's places admit no price.
+/// file comment.
 inline Result build_result(const Round& round, const Market& market, const Solution& solution) {
     return detail::ResultBuilder(round, market, solution.allocation, &solution.arc_flow)
         .build(solution.optimality, solution.bound);
