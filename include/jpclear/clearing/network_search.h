@@ -118,30 +118,64 @@ private:
         return f;
     }
 
-    // Cap values K from the largest down; see the file comment.
+    // floor(s V) = k  <=>  k den <= num V < (k + 1) den.
+    Range volumes_of(std::int64_t k) const {
+        return {static_cast<std::int64_t>(ceil_div(static_cast<int128>(k) * share_den_, share_num_)),
+                static_cast<std::int64_t>((static_cast<int128>(k + 1) * share_den_ - 1) / share_num_)};
+    }
+
+    // A good first incumbent: the cap value the relaxation settles on
+    // (K -> floor(s V(K)) until it stops falling), searched with a small
+    // share of the node budget. The scan then proves or improves it.
+    void settle_cap(std::int64_t k) {
+        const Fixings open = free();
+        for (int steps = 0; steps < 64 && k > 0; ++steps) {
+            const std::int64_t next = largest_cap_reaching(model_.solve(open, k).allocation.fills.volume);
+            if (next >= k) break;
+            k = next;
+        }
+        const std::int64_t budget = node_budget_;
+        node_budget_ = std::min(node_budget_, nodes_ + 256);
+        Fixings fix = open;
+        descend(fix, k, volumes_of(k));
+        if (stopped_ && nodes_ < options_.node_limit && !time_is_up()) stopped_ = false;  // only the share ran out
+        node_budget_ = budget;
+    }
+
+    // Cap values K, searched as intervals [lo, hi] from the top down: every
+    // allocation with floor(s V) in the interval has V within the volumes of
+    // lo and hi and at most hi lots per origin, so one relaxation (and one
+    // maximum flow) bounds the whole interval; an interval that cannot beat
+    // the incumbent is dropped whole, others are halved, upper half first,
+    // down to single values, each searched with its V held to its range.
     void scan_caps() {
         const Fixings open = free();
-        std::int64_t k = largest_cap_reaching(model_.most_volume(open, std::nullopt));
-        while (k >= 0 && !stopped_) {
+        const std::int64_t top = largest_cap_reaching(model_.most_volume(open, std::nullopt));
+        settle_cap(top);
+        std::vector<std::pair<std::int64_t, std::int64_t>> stack{{0, top}};
+        while (!stack.empty() && !stopped_) {
+            auto [lo, hi] = stack.back();
+            stack.pop_back();
             if (out_of_budget()) {
                 stopped_ = true;
                 break;
             }
             ++nodes_;
-            // floor(s V) = k  <=>  k den <= num V < (k + 1) den.
-            const Range range{static_cast<std::int64_t>(ceil_div(static_cast<int128>(k) * share_den_, share_num_)),
-                              static_cast<std::int64_t>((static_cast<int128>(k + 1) * share_den_ - 1) / share_num_)};
-            const std::int64_t reach = model_.most_volume(open, k);
-            if (reach < range.low) {
-                k = std::min(k - 1, largest_cap_reaching(reach));
+            const Range range{volumes_of(lo).low, volumes_of(hi).high};
+            const std::int64_t reach = model_.most_volume(open, hi);
+            if (reach < range.low) continue;
+            hi = std::min(hi, largest_cap_reaching(reach));  // no K above can reach its own volumes
+            const NetworkModel::Solved bound = model_.solve(open, hi, range);
+            if (!bound.feasible || cannot_improve(bound.welfare, bound.allocation.fills.volume)) continue;
+            if (lo < hi) {
+                const std::int64_t mid = lo + (hi - lo) / 2;
+                stack.push_back({lo, mid});
+                stack.push_back({mid + 1, hi});
                 continue;
             }
             ++caps_;
-            // The relaxation at k (V free) bounds every k' <= k too: fewer lots per origin.
-            if (model_.solve(open, k).welfare < best_welfare_) break;
             Fixings fix = open;
-            descend(fix, k, range);
-            --k;
+            descend(fix, hi, volumes_of(hi));
         }
     }
 
@@ -151,14 +185,11 @@ private:
     }
 
     // Every node costs a flow solve, so the clock is read at every one.
-    bool out_of_budget() const {
-        if (nodes_ >= options_.node_limit) return true;
-        if (options_.time_limit_ms) {
-            const auto spent =
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
-            if (spent.count() >= *options_.time_limit_ms) return true;
-        }
-        return false;
+    bool out_of_budget() const { return nodes_ >= node_budget_ || time_is_up(); }
+    bool time_is_up() const {
+        if (!options_.time_limit_ms) return false;
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
+        return spent.count() >= *options_.time_limit_ms;
     }
 
     bool supported(const NetworkAllocation& a) const {
@@ -275,6 +306,7 @@ private:
     int128 best_welfare_ = 0, root_bound_ = 0;
     std::int64_t best_volume_ = 0;
     std::int64_t nodes_ = 0, caps_ = 0;
+    std::int64_t node_budget_ = options_.node_limit;
     bool stopped_ = false;
 };
 
