@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "jpclear/io.h"
 #include "jpclear/jpclear.h"
 #include "round_builders.h"
 #include "splitmix.h"
@@ -159,6 +160,25 @@ TEST(Places, PricesChainedThroughAPlaceThatLotsCannotPassAreAnInputProblem) {
     r.logistics->routes[1].from = "NL-RTM-PORT";
     const Result ok = cleared(r);
     EXPECT_EQ(ok.cleared_lots.count, 5);
+}
+
+// The example round and the story its README tells.
+TEST(Places, DeliveredExampleClearsAsItsReadmeSays) {
+    const RoundRead read = read_round_file(std::string(JPCLEAR_SOURCE_DIR) + "/examples/eu-japan-delivered/round.json");
+    ASSERT_TRUE(read.round.has_value()) << (read.problems.empty() ? "" : read.problems[0].to_string());
+    const Result r = cleared(*read.round);
+    EXPECT_EQ(r.cleared_lots.count, 47);
+    EXPECT_TRUE(same(place(r, "JP-YOK").price, "14060"));
+    EXPECT_TRUE(same(place(r, "JP-YOK").price_low, "14050"));
+    EXPECT_TRUE(same(place(r, "JP-YOK").price_high, "14070"));
+    EXPECT_TRUE(same(place(r, "NL-RTM").price, "14036"));
+    EXPECT_TRUE(same(place(r, "AU-PHE").price, "13954"));
+    EXPECT_TRUE(same(place(r, "CL-ANF").price, "13978.50"));
+    EXPECT_TRUE(same(r.routes[0].rent, "68"));
+    EXPECT_EQ(r.routes[2].lots.count, 12);  // every Chilean lot to Rotterdam
+    EXPECT_TRUE(same(r.freight_cost, "46040"));
+    EXPECT_TRUE(same(r.welfare, "865720"));
+    EXPECT_TRUE(same(r.clearing_price, "14046.22"));
 }
 
 // --- validation of the new fields ---------------------------------------------
