@@ -4,6 +4,7 @@
 //   clear_in_code                 clears a small EU-Japan round built below
 //   clear_in_code ROUND.json      clears the round in that file
 
+#include <cstdint>
 #include <iostream>
 
 #include "jpclear/io.h"
@@ -20,13 +21,34 @@ jpclear::Round small_round() {
     round.fx["JPY"] = dec("0.0061");
     round.rules.pricing = jpclear::PricingRule::uniform;
     round.rules.k = dec("0.5");
-    //                id       buyer             bloc  lots min limit          currency
-    round.bids.push_back({"eu-1", "Cathode Works", "EU", 6, 0, dec("17200"), std::nullopt});
-    round.bids.push_back({"jp-1", "Kansai Metals", "JP", 5, 0, dec("2800000"), "JPY"});
-    round.bids.push_back({"eu-2", "Alpine Alloys", "EU", 4, 0, dec("16500"), std::nullopt});
-    //                  id       supplier            origin lots min ask          currency      certified
-    round.offers.push_back({"id-1", "Sulawesi Nickel", "ID", 8, 0, dec("16100"), std::nullopt, true});
-    round.offers.push_back({"au-1", "Kambalda Refining", "AU", 4, 0, dec("16800"), std::nullopt, true});
+    // Orders are plain structs; fields left alone keep their defaults (no
+    // minimum, the clearing currency, no delivery place).
+    auto bid = [&](const char* id, const char* buyer, const char* bloc, std::int64_t lots, const char* limit,
+                   const char* currency = nullptr) {
+        jpclear::Bid b;
+        b.id = id;
+        b.buyer = buyer;
+        b.bloc = bloc;
+        b.lots = lots;
+        b.limit = dec(limit);
+        if (currency) b.currency = currency;
+        round.bids.push_back(b);
+    };
+    auto offer = [&](const char* id, const char* supplier, const char* origin, std::int64_t lots, const char* ask) {
+        jpclear::Offer o;
+        o.id = id;
+        o.supplier = supplier;
+        o.origin = origin;
+        o.lots = lots;
+        o.ask = dec(ask);
+        o.certified = true;
+        round.offers.push_back(o);
+    };
+    bid("eu-1", "Cathode Works", "EU", 6, "17200");
+    bid("jp-1", "Kansai Metals", "JP", 5, "2800000", "JPY");
+    bid("eu-2", "Alpine Alloys", "EU", 4, "16500");
+    offer("id-1", "Sulawesi Nickel", "ID", 8, "16100");
+    offer("au-1", "Kambalda Refining", "AU", 4, "16800");
     return round;
 }
 

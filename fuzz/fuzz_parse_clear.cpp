@@ -5,9 +5,10 @@
 // input appears once, in input order; lots are conserved (bids filled =
 // offers filled = cleared lots = awarded lots); no order trades more than it
 // offered or less than its minimum; buyers' payments equal suppliers'
-// receipts plus the rounding residual; and the result's bytes are the same
-// when the round is cleared again, and (orders permuted back) when the input
-// lists are reversed.
+// receipts plus the rounding residual (with places, plus freight and rents,
+// and the routes carry every lot); and the result's bytes are the same when
+// the round is cleared again, and (orders permuted back) when the input lists
+// are reversed.
 
 #include <algorithm>
 #include <cstddef>
@@ -66,7 +67,16 @@ void check_result(const Round& round, const Result& result) {
     JPCLEAR_FUZZ_REQUIRE(offer_lots == result.cleared_lots.count);
     JPCLEAR_FUZZ_REQUIRE(awarded == result.cleared_lots.count);
     const Decimal& tonnes = round.material.lot_tonnes;
-    JPCLEAR_FUZZ_REQUIRE(money(result.bids, tonnes) == money(result.offers, tonnes) + result.rounding_residual);
+    // With places (spec 10) buyers also pay the freight and the routes' rents.
+    Decimal rents;
+    std::int64_t carried = 0;
+    for (const RouteResult& r : result.routes) {
+        rents = rents + r.rent * Decimal::integer(r.lots.count) * tonnes;
+        carried += r.lots.count;
+    }
+    JPCLEAR_FUZZ_REQUIRE(!result.has_places || carried == result.cleared_lots.count);
+    JPCLEAR_FUZZ_REQUIRE(money(result.bids, tonnes) ==
+                         money(result.offers, tonnes) + result.rounding_residual + result.freight_cost + rents);
 }
 
 template <class Order>
