@@ -19,9 +19,9 @@
 // The residual graph seen by a path search then has O(nodes + routes) arcs,
 // whatever the number of orders.
 //
-// Algorithm. Successive shortest paths: Bellman-Ford from S on the residual
-// graph (costs may be negative; min-cost flows keep it free of negative
-// cycles), augment along the path by its bottleneck, repeat while the path
+// Algorithm. Successive shortest paths: label-correcting Bellman-Ford (a
+// queue of changed nodes) from S on the residual graph (costs may be
+// negative; min-cost flows keep it free of negative cycles), augment along the path by its bottleneck, repeat while the path
 // costs < 0 (welfare grows); then, since the spec maximises V next, while it
 // costs 0, up to an optional volume limit. Path costs never decrease, so the
 // flow after the negative paths is the least V among welfare-optimal flows
@@ -195,41 +195,73 @@ private:
     }
 
     // Bellman-Ford from S; false when T cannot be reached.
-    bool shortest_path(std::vector<Cost>& dist, std::vector<Step>& pred, std::vector<char>& reached) const {
+    // Shortest paths from S by label correction (Bellman-Ford with a queue:
+    // only nodes whose distance changed are scanned again); false when T
+    // cannot be reached. Terminates because min-cost flows leave no negative
+    // cycle in the residual graph.
+    bool shortest_path(std::vector<Cost>& dist, std::vector<Step>& pred, std::vector<char>& reached) {
+        if (adjacency_.empty()) build_adjacency();
         std::fill(reached.begin(), reached.end(), 0);
+        std::vector<char>& queued = queued_;
+        queued.assign(node_count_, 0);
+        std::vector<std::uint32_t>& queue = queue_;
+        queue.clear();
         reached[source] = 1;
         dist[source] = Cost{};
-        auto relax = [&](std::uint32_t u, std::uint32_t v, Cost cost, const Step& step) {
-            if (!reached[u]) return false;
-            const Cost d = dist[u] + cost;
-            if (reached[v] && !(d < dist[v])) return false;
-            reached[v] = 1;
-            dist[v] = d;
-            pred[v] = step;
-            return true;
-        };
-        for (std::uint32_t round = 0; round < node_count_; ++round) {
-            bool changed = false;
-            for (std::uint32_t i = 0; i < edges_.size(); ++i) {
-                const Edge& e = edges_[i];
-                if (e.flow < e.cap) changed |= relax(e.tail, e.head, e.cost, {e.tail, i, false, true});
-                if (e.flow > 0) changed |= relax(e.head, e.tail, -e.cost, {e.head, i, false, false});
+        queue.push_back(source);
+        queued[source] = 1;
+        for (std::size_t head = 0; head < queue.size(); ++head) {
+            const std::uint32_t u = queue[head];
+            queued[u] = 0;
+            for (const Step& step : adjacency_[u]) {
+                Cost cost;
+                std::uint32_t v;
+                if (!step.curve) {
+                    const Edge& e = edges_[step.index];
+                    if (step.forward ? e.flow >= e.cap : e.flow <= 0) continue;
+                    cost = step.forward ? e.cost : -e.cost;
+                    v = step.forward ? e.head : e.tail;
+                } else {
+                    const Curve& c = curves_[step.index];
+                    const Segment* seg = step.forward ? forward_segment(c) : backward_segment(c);
+                    if (!seg || (!step.forward && seg->flow <= 0)) continue;
+                    cost = step.forward ? seg->cost : -seg->cost;
+                    v = step.forward ? c.head : c.tail;
+                }
+                const Cost d = dist[u] + cost;
+                if (reached[v] && !(d < dist[v])) continue;
+                reached[v] = 1;
+                dist[v] = d;
+                pred[v] = step;
+                if (!queued[v]) {
+                    queued[v] = 1;
+                    queue.push_back(v);
+                }
             }
-            for (std::uint32_t i = 0; i < curves_.size(); ++i) {
-                const Curve& c = curves_[i];
-                if (const Segment* f = forward_segment(c))
-                    changed |= relax(c.tail, c.head, f->cost, {c.tail, i, true, true});
-                if (const Segment* b = backward_segment(c); b && b->flow > 0)
-                    changed |= relax(c.head, c.tail, -b->cost, {c.head, i, true, false});
-            }
-            if (!changed) break;
         }
         return reached[sink] != 0;
+    }
+
+    // Per node, every residual step that can leave it (whether it has room
+    // is checked when scanned).
+    void build_adjacency() {
+        adjacency_.assign(node_count_, {});
+        for (std::uint32_t i = 0; i < edges_.size(); ++i) {
+            adjacency_[edges_[i].tail].push_back({edges_[i].tail, i, false, true});
+            adjacency_[edges_[i].head].push_back({edges_[i].head, i, false, false});
+        }
+        for (std::uint32_t i = 0; i < curves_.size(); ++i) {
+            adjacency_[curves_[i].tail].push_back({curves_[i].tail, i, true, true});
+            adjacency_[curves_[i].head].push_back({curves_[i].head, i, true, false});
+        }
     }
 
     std::uint32_t node_count_;
     std::vector<Edge> edges_;
     std::vector<Curve> curves_;
+    std::vector<std::vector<Step>> adjacency_;
+    std::vector<char> queued_;
+    std::vector<std::uint32_t> queue_;
 };
 
 }  // namespace jpclear::detail

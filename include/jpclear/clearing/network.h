@@ -83,27 +83,22 @@ class NetworkModel {
 public:
     explicit NetworkModel(const Market& m) : m_(m) {
         places_ = static_cast<std::uint32_t>(m.nodes.size());
-        // Bids by (place, P descending, divisible first, id); offers by
-        // (origin, place, A ascending, divisible first, id). The origin key only
-        // matters with a cap; without one offers of all origins share a curve.
-        bids_.resize(m.bid_count());
-        for (std::uint32_t b = 0; b < bids_.size(); ++b) bids_[b] = b;
-        std::sort(bids_.begin(), bids_.end(), [&](std::uint32_t i, std::uint32_t j) {
-            if (m.bid_node[i] != m.bid_node[j]) return m.bid_node[i] < m.bid_node[j];
-            if (m.bid_price[i] != m.bid_price[j]) return m.bid_price[i] > m.bid_price[j];
-            if ((m.bid_min[i] > 0) != (m.bid_min[j] > 0)) return m.bid_min[i] == 0;
-            return m.bid_id[i] < m.bid_id[j];
-        });
-        offers_.resize(m.offer_count());
-        for (std::uint32_t o = 0; o < offers_.size(); ++o) offers_[o] = o;
+        // Bids by (place, P descending), offers by ((origin,) place, A
+        // ascending); at one price, divisible orders first (they form one
+        // level, whose members' order does not matter: pro rata breaks its
+        // ties by id), then blocks by id. The origin key only matters with a
+        // cap; without one offers of all origins share a curve. Sorting flat
+        // keys rather than indices into the Market keeps this a plain sort
+        // over contiguous memory.
         const bool by_origin = m.max_origin_share.has_value();
-        std::sort(offers_.begin(), offers_.end(), [&](std::uint32_t i, std::uint32_t j) {
-            if (by_origin && m.offer_origin[i] != m.offer_origin[j]) return m.offer_origin[i] < m.offer_origin[j];
-            if (m.offer_node[i] != m.offer_node[j]) return m.offer_node[i] < m.offer_node[j];
-            if (m.offer_price[i] != m.offer_price[j]) return m.offer_price[i] < m.offer_price[j];
-            if ((m.offer_min[i] > 0) != (m.offer_min[j] > 0)) return m.offer_min[i] == 0;
-            return m.offer_id[i] < m.offer_id[j];
-        });
+        bids_ = sorted_orders(m.bid_count(), [&](std::uint32_t b) {
+            return Key{m.bid_node[b], -m.bid_price[b], m.bid_min[b] > 0, b};
+        }, m.bid_id);
+        offers_ = sorted_orders(m.offer_count(), [&](std::uint32_t o) {
+            const std::uint64_t group = by_origin ? (static_cast<std::uint64_t>(m.offer_origin[o]) << 32) | m.offer_node[o]
+                                                  : m.offer_node[o];
+            return Key{group, m.offer_price[o], m.offer_min[o] > 0, o};
+        }, m.offer_id);
     }
 
     const Market& market() const { return m_; }
@@ -321,6 +316,30 @@ public:
     }
 
 private:
+    struct Key {
+        std::uint64_t group;  // place (and origin)
+        std::int64_t price;   // ascending (bids negated)
+        bool block;
+        std::uint32_t order;
+    };
+    template <class MakeKey>
+    static std::vector<std::uint32_t> sorted_orders(std::size_t count, MakeKey&& make_key,
+                                                    const std::vector<std::string_view>& ids) {
+        std::vector<Key> keys;
+        keys.reserve(count);
+        for (std::uint32_t i = 0; i < count; ++i) keys.push_back(make_key(i));
+        std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+            if (a.group != b.group) return a.group < b.group;
+            if (a.price != b.price) return a.price < b.price;
+            if (a.block != b.block) return !a.block;
+            return a.block && ids[a.order] < ids[b.order];  // blocks by id; divisible orders in any order
+        });
+        std::vector<std::uint32_t> out;
+        out.reserve(count);
+        for (const Key& k : keys) out.push_back(k.order);
+        return out;
+    }
+
     struct Level {
         bool bid;
         std::uint32_t first = 0, count = 0;  ///< members_[first, first + count)
