@@ -49,18 +49,31 @@ class Results:
         self.context: dict = data.get("context", {})
         self.median: dict[tuple[str, int], dict] = {}
         self.single: dict[tuple[str, int], list[dict]] = {}
+        # The same runs keyed by all their arguments, for benchmarks with
+        # more than one (BM_PlacesBlocks/n/block_per_mille).
+        self.median_args: dict[tuple[str, tuple[int, ...]], dict] = {}
+        self.single_args: dict[tuple[str, tuple[int, ...]], list[dict]] = {}
         for b in data.get("benchmarks", []):
             parts = b.get("run_name", b["name"]).split("/")
             try:
                 size = int(parts[1])
             except (IndexError, ValueError):
                 size = 0
+            args: list[int] = []
+            for part in parts[1:]:
+                try:
+                    args.append(int(part))
+                except ValueError:
+                    break
             key = (parts[0], size)
+            key_args = (parts[0], tuple(args))
             if b.get("run_type") == "aggregate":
                 if b.get("aggregate_name") == "median":
                     self.median[key] = b
+                    self.median_args[key_args] = b
             else:
                 self.single.setdefault(key, []).append(b)
+                self.single_args.setdefault(key_args, []).append(b)
 
     def family(self, name: str) -> dict[int, dict]:
         sizes = {n for (f, n) in list(self.median) + list(self.single) if f == name}
@@ -75,6 +88,16 @@ class Results:
         if (name, size) in self.median:
             return self.median[(name, size)]
         return runs[0] if runs else None
+
+    def family_args(self, name: str) -> dict[tuple[int, ...], dict]:
+        """Like family(), keyed by the tuple of all the arguments."""
+        keys = {a for (f, a) in list(self.median_args) + list(self.single_args) if f == name}
+        out = {}
+        for a in sorted(keys):
+            runs = self.single_args.get((name, a), [])
+            failed = [r for r in runs if r.get("error_occurred")]
+            out[a] = failed[0] if failed else self.median_args.get((name, a)) or (runs[0] if runs else None)
+        return out
 
     def repetitions(self) -> int:
         return max((len(v) for v in self.single.values()), default=0)
@@ -278,6 +301,207 @@ def clear_memory_section(res: Results) -> list[str]:
 
 
 PEAK_MEMORY_SECTION = "Peak memory at 10^7 orders"
+PLACES_PROFILE_SECTION = "Where delivered clearing spends its time"
+
+
+def places_section(res: Results) -> list[str]:
+    """Delivered clearing (spec 10): BM_PlacesCore, BM_PlacesClp,
+    BM_PlacesBlocks and BM_PlacesClear, from bench_places.cpp."""
+    out: list[str] = []
+    add = out.append
+    core = res.family("BM_PlacesCore")
+    clp = res.family("BM_PlacesClp")
+    blocks = res.family_args("BM_PlacesBlocks")
+    whole = res.family("BM_PlacesClear")
+    if not (core or clp or blocks or whole):
+        return out
+    reps = res.repetitions()
+
+    def spread(name: str, n: int, counter: str, fmt) -> str:
+        s = res.spread(name, n, counter)
+        return "" if s is None else f" ({fmt(s[0])} to {fmt(s[1])})"
+
+    def times(x: float) -> str:
+        return f"{x:.1f}x" if x < 10 else f"{x:.0f}x"
+
+    add("## Delivered clearing (places)")
+    add("")
+    first = next((r for r in list(core.values()) + list(whole.values()) if ok(r)), None)
+    shape = (f"{int(first['places'])} places and {int(first['routes'])} routes, {int(first['capped_routes'])} of "
+             "them with a capacity, in round 1" if first else "about 21 places and 50 routes")
+    add("Rounds with delivery places, ports and freight (spec section 10) from `generate_round` with "
+        f"`places = true` ({shape}; bids take delivery at Rotterdam, Hamburg, Yokohama or Nagoya, offers load "
+        "at their origin's ports). The generator draws the orders apart from the places, so the same spec "
+        "without places gives exactly the same orders; the benchmarks check that, order by order, and compare "
+        "like with like. Each comparison is measured in one process with batches interleaved and medians of 7, "
+        "judged in CPU time, on the shared machine described at the top of the page: other work ran beside "
+        "it, and the range over the repetitions is given where it matters. (`bench/bench_places.cpp`; "
+        "`bench/README.md` lists the counters.)")
+    add("")
+
+    if core:
+        add("**The core** (`BM_PlacesCore`). `solve(market)` on the round with places, which dispatches to "
+            "`clear_network()` (the orders sorted into price levels per place, successive shortest paths on "
+            "the network of places and routes, the levels' lots shared pro rata), against `clear_convex` on the "
+            "same orders without logistics with its workspace reused, the *core* of the sections above. "
+            "*Price levels* are the distinct (place, price) pairs of bids and of offers, what the network's "
+            "curves are made of. *Welfare kept* is the delivered welfare `Σ P x − Σ A y − Σ F f` of round 1 "
+            "as a share of the welfare of the same orders cleared in one place without freight.")
+        add("")
+        rows = []
+        for n, r in core.items():
+            if not ok(r):
+                rows.append([size_name(n), "failed: " + r.get("error_message", "?")] + [""] * 7)
+                continue
+            rows.append([size_name(n), f"{int(r['price_levels']):,}", duration_us(r["places_cpu_us"]),
+                         duration_us(r["convex_cpu_us"]),
+                         times(r["places_over_convex_cpu"]) + spread("BM_PlacesCore", n, "places_over_convex_cpu",
+                                                                     times),
+                         times(r["places_over_convex"]), f"{r['places_ns_per_order_cpu']:,.0f}",
+                         f"{100 * r['welfare_places'] / r['welfare_one_place']:.1f}%",
+                         f"{int(r['volume_places']):,} / {int(r['volume_one_place']):,}"])
+        add(table(["orders", "price levels", "places core (CPU)", "one-place core (CPU)",
+                   "places / one-place (CPU)" + (", range over runs" if reps > 1 else ""),
+                   "places / one-place (wall)", "places ns per order (CPU)", "welfare kept", "volume, places / one"],
+                  rows))
+        add("")
+        good = [n for n in core if ok(core[n])]
+        if good:
+            big = good[-1]
+            ratio = core[big]["places_over_convex_cpu"]
+            add(f"At {size_name(big)} orders the places core takes {times(ratio)} the time of the one-place core. "
+                "The one-place core never sorts (it finds the crossing by selection, "
+                f"{core[big]['convex_ns_per_order_cpu']:.0f} ns an order here); the "
+                "places core sorts every order into its place's price levels and then runs one shortest-path "
+                "search (label-correcting Bellman-Ford) per augmentation, about one augmentation per price level "
+                "that trades, on a network whose size does not grow with n. So the ratio is largest for small "
+                "rounds, where the path searches dominate, and falls as n grows and the sort takes over. Where "
+                "the time goes is measured in the next section. *Welfare kept* is what freight costs: the "
+                "delivered optimum pays for every lot's route, and some lots no longer pay their way.")
+            add("")
+
+    if clp:
+        add("**Against an LP (COIN-OR CLP)** (`BM_PlacesClp`). The delivered problem as a linear program: a "
+            "column per price level per place (bids at their delivery place, offers at their port) and per "
+            "route, a balance row for the port side and one for the delivery side of every place, route "
+            "capacities as column bounds, maximise `Σ P x − Σ A y − Σ F f` (prices shifted by the round's "
+            "lowest, exact in doubles, checked). The matrix is a network matrix, so simplex returns whole "
+            "lots. Before timing, on every round: CLP proves optimality, its columns are whole lots within their "
+            "bounds, every row balances exactly, and both its objective (rounded to an integer) and its "
+            "allocation priced in 128-bit integers equal the engine's welfare in tick-lots, or the benchmark "
+            "fails. *Build* sorts the orders into levels and loads the model; it is timed apart, like the "
+            "solve.")
+        add("")
+        rows = []
+        for n, r in clp.items():
+            if not ok(r):
+                rows.append([size_name(n), "failed: " + r.get("error_message", "?")] + [""] * 8)
+                continue
+            rows.append([size_name(n), f"{int(r['lp_columns']):,} x {int(r['lp_rows'])}",
+                         duration_us(r["clp_build_cpu_us"]), duration_us(r["clp_solve_cpu_us"]),
+                         duration_us(r["core_cpu_us"]), f"{r['clp_over_core_cpu']:.3f}x",
+                         f"{r['clp_with_build_over_core_cpu']:.2f}x", f"{int(r['welfare_core']):,}",
+                         "identical" if r.get("welfare_equal") == 1 else "DIFFERENT"])
+        add(table(["orders", "LP columns x rows", "CLP build (CPU)", "CLP solve (CPU)", "places core (CPU)",
+                   "CLP solve / core (CPU)", "CLP build + solve / core (CPU)", "welfare, round 1 (tick-lots)",
+                   "welfare, all rounds"], rows))
+        add("")
+        good = [n for n in clp if ok(clp[n])]
+        if good:
+            def sizes_where(counter: str) -> str:
+                return ", ".join(size_name(n) for n in good if clp[n][counter] < 1) or "none"
+
+            add("The engine's welfare is CLP's on every round at every size measured. CLP's solve alone is "
+                f"faster than the core at these sizes: {sizes_where('clp_over_core_cpu')}; with its build "
+                f"counted: {sizes_where('clp_with_build_over_core_cpu')}. Unlike the one-place LP above (a "
+                "column per order), this LP is small whatever n: the orders aggregated into price levels give a "
+                "few thousand columns and two rows per place, and simplex on it is cheap. The aggregation is "
+                "CLP's build here and, in the core, its sort into levels, a large part of the core's time at "
+                "the largest sizes (next section).")
+            add("")
+
+    if blocks:
+        add("**Blocks and the origin cap with places** (`BM_PlacesBlocks`). Generated rounds with places, blocks "
+            "(`block_per_mille` 10 or 100; offers that are blocks are all-or-none) and the 0.65 origin cap, "
+            "through `solve()` (that is `clear_network_with_blocks()`, the branch-and-bound of "
+            "`network_search.h`), three seeds each, each timed three times (median), interleaved with "
+            "`solve()` on the same orders without blocks and cap. *Cap values searched* are those the scan "
+            "searched one by one after bounding intervals of them (`Solution::prices`). *Binding* counts the "
+            "seeds whose optimum differs from that relaxation's.")
+        add("")
+        rows = []
+        for (n, per_mille), r in blocks.items():
+            if not ok(r):
+                rows.append([size_name(n), str(per_mille), "failed: " + r.get("error_message", "?")] + [""] * 6)
+                continue
+            seeds = int(r["seeds"])
+            caps = max(int(r[f"seed{i}_caps"]) for i in range(1, seeds + 1))
+            rows.append([size_name(n), str(per_mille), f"{int(r['proven'])}/{seeds}" +
+                         ("" if int(r["proven"]) == seeds else " (**limit**)"),
+                         f"{int(r['most_nodes'])}", f"{caps}", f"{r['median_cpu_ms']:.0f} ms",
+                         f"{r['worst_cpu_ms']:.0f} ms", f"{r['median_over_relaxed_cpu']:.1f}x",
+                         f"{int(r['binding'])}/{seeds}"])
+        add(table(["orders", "blocks per mille", "proven optimal", "most B&B nodes", "most cap values searched",
+                   "median time (CPU)", "slowest (CPU)", "search / no blocks, no cap (CPU, median)", "binding"],
+                  rows))
+        add("")
+        good = [r for r in blocks.values() if ok(r)]
+        if good:
+            checked = all(r.get("rules_checked") == 1 for r in good)
+            binding = sum(int(r["binding"]) for r in good)
+            add(("Every allocation passed the places oracle's exact rule check (spec 10; `tests/oracle`). "
+                 if checked else "The allocations were not rule-checked in this build (the CBC oracle was not "
+                 "built). ")
+                + ("None of these rounds is binding: their optimum is the relaxation's, and the search proves it "
+                   "from its bounds in a handful of nodes, so its time is a few network solves (the relaxations "
+                   "of the root and of the cap values it bounds; the orders are sorted into levels once) and the "
+                   "cap scan's maximum flows. They show what blocks and the cap cost when they do not bind, not "
+                   "how the branching scales; the tests' CBC comparisons cover rounds where they do."
+                   if binding == 0 else
+                   f"{binding} of the seeds are binding, so those searches did branch."))
+            add("")
+
+    if whole:
+        add("**The whole `clear()`** (`BM_PlacesClear`). `prepare()`, `solve()` and `build_result()` as a "
+            "library caller runs them, on the round with places and on the same round without, interleaved; then "
+            "each part timed on its own (medians of 3), which shows where the difference is.")
+        add("")
+        rows = []
+        for n, r in whole.items():
+            if not ok(r):
+                rows.append([size_name(n), "failed: " + r.get("error_message", "?")] + [""] * 7)
+                continue
+            rows.append([size_name(n), duration_us(r["places_cpu_us"]), duration_us(r["one_place_cpu_us"]),
+                         f"{r['places_over_one_place_cpu']:.2f}x"
+                         + spread("BM_PlacesClear", n, "places_over_one_place_cpu", lambda x: f"{x:.2f}x"),
+                         f"{r['places_over_one_place']:.2f}x",
+                         f"{duration_us(r['places_prepare_cpu_us'])} / {duration_us(r['one_place_prepare_cpu_us'])}",
+                         f"{duration_us(r['places_solve_cpu_us'])} / {duration_us(r['one_place_solve_cpu_us'])}",
+                         f"{duration_us(r['places_build_cpu_us'])} / {duration_us(r['one_place_build_cpu_us'])}"])
+        add(table(["orders", "clear(), places (CPU)", "clear(), one place (CPU)",
+                   "places / one place (CPU)" + (", range over runs" if reps > 1 else ""),
+                   "places / one place (wall)", "prepare, places / one", "solve, places / one",
+                   "build_result, places / one"], rows))
+        add("")
+        good = [n for n in whole if ok(whole[n])]
+        if good:
+            r = whole[good[-1]]
+
+            def share(prefix: str) -> float:
+                parts = sum(r[prefix + p + "_cpu_us"] for p in ("prepare", "solve", "build"))
+                return 100 * r[prefix + "solve_cpu_us"] / parts
+
+            def growth(part: str) -> str:
+                return f"{100 * (r['places_' + part + '_cpu_us'] / r['one_place_' + part + '_cpu_us'] - 1):+.0f}%"
+
+            add(f"End to end the places cost {r['places_over_one_place_cpu']:.2f}x at {size_name(good[-1])} "
+                "orders, much less than the core's ratio: in the one-place `clear()` the clearing is "
+                f"{share('one_place_'):.0f}% of the parts and `prepare()` and `build_result()` are the rest; with "
+                f"places the solve is {share('places_'):.0f}% of them, `prepare()` changes by {growth('prepare')} "
+                f"(places to look up) and `build_result()` by {growth('build')} (prices per place, awards per "
+                "route).")
+            add("")
+    return out
 
 
 def kept_section(page: Path, title: str) -> list[str] | None:
@@ -299,7 +523,7 @@ def kept_section(page: Path, title: str) -> list[str] | None:
 
 
 def build_page(res: Results, build_dir: Path | None, repo: Path, json_path: Path, revision: str | None,
-               kept: list[str] | None = None) -> str:
+               kept: list[str] | None = None, kept_profile: list[str] | None = None) -> str:
     out: list[str] = []
     add = out.append
     context = res.context
@@ -617,6 +841,15 @@ def build_page(res: Results, build_dir: Path | None, repo: Path, json_path: Path
             "not available to the benchmark build.")
     add("")
 
+    # --- delivered clearing ---------------------------------------------------
+    places = places_section(res)
+    out.extend(places)
+    if places:
+        out.extend(kept_profile or [
+            f"## {PLACES_PROFILE_SECTION}", "",
+            "Not measured yet: profile `solve()` on a round with places and put the findings here; "
+            "`bench/report.py` keeps this section as it finds it.", ""])
+
     # --- the rest of the path -------------------------------------------------
     prep = res.family("BM_PrepareOnly")
     full = res.family("BM_FullPath")
@@ -656,6 +889,7 @@ def build_page(res: Results, build_dir: Path | None, repo: Path, json_path: Path
     add("    bench/run.sh                      # Release build in build-bench/, run, rewrite this page")
     add("    JPCLEAR_BENCH_HUGE=1 bench/run.sh  # also 10^7 orders (several GB, minutes)")
     add("    bench/peak_memory.sh build/jpclear  # the CLI's peak memory at 10^7 orders (kept section above)")
+    add("    build-bench/bench/jpclear_bench --benchmark_filter=BM_Places  # delivered clearing alone, console only")
     add("")
     add("See `bench/README.md` for what each benchmark times and its counters.")
     add("")
@@ -675,7 +909,8 @@ def main() -> int:
         return 1
     repo = Path(__file__).resolve().parent.parent
     page = build_page(res, args.build_dir, repo, args.results, args.revision,
-                      kept_section(args.output, PEAK_MEMORY_SECTION))
+                      kept_section(args.output, PEAK_MEMORY_SECTION),
+                      kept_section(args.output, PLACES_PROFILE_SECTION))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(args.output.suffix + ".tmp")
     tmp.write_text(page)

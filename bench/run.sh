@@ -2,8 +2,8 @@
 # Builds jpclear_bench in Release, runs the whole suite with JSON output and
 # rewrites docs/performance.md from it (bench/report.py).
 #
-#   bench/run.sh                       # about 2 minutes on 2 cores
-#   JPCLEAR_BENCH_HUGE=1 bench/run.sh  # also 10^7 orders: several GB, minutes more
+#   bench/run.sh                       # about 6 minutes on 2 cores
+#   JPCLEAR_BENCH_HUGE=1 bench/run.sh  # also 10^7 orders (not for the places benchmarks): several GB, minutes more
 #
 # Environment:
 #   JPCLEAR_BENCH_BUILD_DIR  build directory (default: build-bench at the top)
