@@ -3,7 +3,8 @@
 # rewrites docs/performance.md from it (bench/report.py).
 #
 #   bench/run.sh                       # about 6 minutes on 2 cores
-#   JPCLEAR_BENCH_HUGE=1 bench/run.sh  # also 10^7 orders (not for the places benchmarks): several GB, minutes more
+#   JPCLEAR_BENCH_HUGE=1 bench/run.sh  # also 10^7 orders (not the places benchmarks):
+#                                      # several GB, about twice as long
 #
 # Environment:
 #   JPCLEAR_BENCH_BUILD_DIR  build directory (default: build-bench at the top)
