@@ -13,8 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "oracle_helpers.h"
 #include "splitmix.h"
-#include "sweep.h"
 
 #include <cstdint>
 #include <optional>
@@ -38,70 +38,12 @@ using jpclear::OrderBook;
 using jpclear::Round;
 using jpclear::oracle::OracleResult;
 using jpclear::oracle::solve_with_cbc;
-
-constexpr std::uint64_t kSeed = 0x6f72'6163'6c65'2031ULL;  // fixed: failures must reproduce
-constexpr std::int64_t kTimeLimitMs = 20'000;              // per CBC run; these MIPs take milliseconds
-
+using namespace jpclear::oracle_test;  // builders and helpers shared with test_places_oracle.cpp
 using jpclear::test::Rng;
 
-/// The random sweeps' round counts, scaled by JPCLEAR_SWEEP_PERCENT (sweep.h).
-int rounds(int full) { return jpclear::test::sweep_rounds(full); }
+constexpr std::uint64_t kSeed = 0x6f72'6163'6c65'2031ULL;  // fixed: failures must reproduce
 
-// ---------------------------------------------------------------- rounds
-
-jpclear::Bid bid(std::string id, std::int64_t lots, Decimal limit, std::int64_t min_lots = 0,
-                 std::optional<std::string> currency = std::nullopt, std::string bloc = "EU") {
-    jpclear::Bid b;
-    b.buyer = "buyer " + id;
-    b.id = std::move(id);
-    b.bloc = std::move(bloc);
-    b.lots = lots;
-    b.min_lots = min_lots;
-    b.limit = limit;
-    b.currency = std::move(currency);
-    return b;
-}
-
-jpclear::Offer offer(std::string id, std::string origin, std::int64_t lots, Decimal ask, std::int64_t min_lots = 0,
-                     std::optional<std::string> currency = std::nullopt, bool certified = true) {
-    jpclear::Offer o;
-    o.supplier = "supplier " + id;
-    o.id = std::move(id);
-    o.origin = std::move(origin);
-    o.lots = lots;
-    o.min_lots = min_lots;
-    o.ask = ask;
-    o.currency = std::move(currency);
-    o.certified = certified;
-    return o;
-}
-
-/// A round with the conformance cases' settings: EUR, 20 t lots, JPY at 0.0061.
-Round base_round(std::string id) {
-    Round r;
-    r.id = std::move(id);
-    r.currency = "EUR";
-    r.material.code = "LI2CO3";
-    r.material.lot_tonnes = dec("20");
-    r.fx["JPY"] = dec("0.0061");
-    return r;
-}
-
-/// A round in whole units: tick 1 and 1 t lots, so ticks = prices and
-/// tick-lots = money. For the hand-made rounds.
-Round unit_round(std::string id) {
-    Round r = base_round(std::move(id));
-    r.material.lot_tonnes = dec("1");
-    r.rules.tick = dec("1");
-    return r;
-}
-
-Decimal di(std::int64_t v) { return Decimal::integer(v); }
-
-/// Tick-lots as money: ticks * tick * lot_tonnes.
-Decimal money(const OrderBook& book, int128 tick_lots) {
-    return Decimal::from_units(tick_lots, 0) * book.tick * book.lot_tonnes;
-}
+// ---------------------------------------------------------------- messages and checks
 
 /// The converted book, for failure messages: enough to rebuild the round by hand.
 std::string describe(const OrderBook& book) {
@@ -121,11 +63,8 @@ std::string describe(const OrderBook& book) {
 
 std::string describe(const OracleResult& r) {
     std::ostringstream s;
-    s << "oracle: welfare " << r.welfare_string() << " tick-lots, V " << r.volume << ", fills bids [";
-    for (auto x : r.bid_fill) s << " " << x;
-    s << " ] offers [";
-    for (auto y : r.offer_fill) s << " " << y;
-    s << " ], p " << r.price_ticks;
+    s << "oracle: welfare " << r.welfare_string() << " tick-lots, V " << r.volume << ", fills bids "
+      << fills(r.bid_fill) << " offers " << fills(r.offer_fill) << ", p " << r.price_ticks;
     if (!r.failure.empty()) s << ", failure: " << r.failure;
     return s.str();
 }
@@ -159,25 +98,9 @@ void expect_clear_matches(const Round& round, const OrderBook& book, const Oracl
 
 // ---------------------------------------------------------------- 1. random convex rounds
 
-/// A EUR price of the shared grid in cents: 13000 + 250 level, sometimes a
-/// few cents off so that not every price sits on a 250 step.
-std::int64_t grid_cents(Rng& rng, std::int64_t level) {
-    std::int64_t cents = (13000 + 250 * level) * 100;
-    if (rng.percent(15)) cents += rng.range(-3, 3);
-    return cents;
-}
-
-/// The same value in JPY at 0.0061 (= 61/10000), rounded to the yen cent and
-/// sometimes nudged, so that after floor/ceil onto the tick it ties with the
-/// EUR price or misses it by a tick.
-Decimal as_jpy(Rng& rng, std::int64_t eur_cents) {
-    std::int64_t jpy_cents = (eur_cents * 10000 + 30) / 61;
-    if (rng.percent(30)) jpy_cents += rng.range(-2, 2);
-    return Decimal::from_units(jpy_cents, 2);
-}
-
 /// Round `index` of the convex sweep: no blocks, no cap, up to 15 orders, EU
-/// and JP bids, ties across currencies, ineligible offers now and then.
+/// and JP bids, ties across currencies, ineligible offers now and then. Prices
+/// sit on a grid of 13000 + 250 level EUR, sometimes a few cents off.
 Round convex_round(int index) {
     Rng rng(kSeed ^ (static_cast<std::uint64_t>(index) * 0xa076'1d64'78bd'642fULL));
     Round r = base_round("convex-" + std::to_string(index));
@@ -190,14 +113,14 @@ Round convex_round(int index) {
     const std::vector<std::string> origins{"AU", "CL", "AR", "CA"};
     auto lots = [&rng] { return rng.percent(20) ? rng.range(1, 3) : rng.range(1, 20); };
     for (std::int64_t i = 0; i < nb; ++i) {
-        const std::int64_t cents = grid_cents(rng, rng.range(0, 8));
+        const std::int64_t cents = grid_cents(rng, 13000, 250, rng.range(0, 8));
         const bool jp = rng.percent(45);
         r.bids.push_back(bid((jp ? "jp-" : "eu-") + std::to_string(i), lots(),
                              jp ? as_jpy(rng, cents) : Decimal::from_units(cents, 2), 0,
                              jp ? std::optional<std::string>("JPY") : std::nullopt, jp ? "JP" : "EU"));
     }
     for (std::int64_t i = 0; i < no; ++i) {
-        const std::int64_t cents = grid_cents(rng, rng.range(0, 8));
+        const std::int64_t cents = grid_cents(rng, 13000, 250, rng.range(0, 8));
         const bool jpy = rng.percent(20);
         r.offers.push_back(offer("of-" + std::to_string(i), rng.pick(origins), lots(),
                                  jpy ? as_jpy(rng, cents) : Decimal::from_units(cents, 2), 0,
@@ -547,11 +470,6 @@ TEST(BlockSearch, MatchesExhaustiveSearchOnTinyRounds) {
 }
 
 // ---------------------------------------------------------------- 3. conformance cases
-
-struct Expected {
-    std::int64_t cleared_lots;
-    const char* welfare;  // money, as in expected.json
-};
 
 void expect_optimum(const Round& round, Expected want) {
     const jpclear::Prepared prepared = jpclear::prepare(round);

@@ -17,8 +17,8 @@
 
 #include <gtest/gtest.h>
 
+#include "oracle_helpers.h"
 #include "splitmix.h"
-#include "sweep.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -33,7 +33,6 @@
 
 #include "jpclear/clearing/market.h"
 #include "jpclear/jpclear.h"
-#include "oracle/cbc_oracle.h"
 #include "oracle/places_oracle.h"
 
 namespace {
@@ -47,27 +46,27 @@ using jpclear::oracle::check_places_allocation;
 using jpclear::oracle::PlacesCheck;
 using jpclear::oracle::PlacesOracleResult;
 using jpclear::oracle::solve_places_with_cbc;
+using jpclear::oracle_test::as_jpy;
+using jpclear::oracle_test::di;
+using jpclear::oracle_test::Expected;
+using jpclear::oracle_test::fills;
+using jpclear::oracle_test::grid_cents;
+using jpclear::oracle_test::kTimeLimitMs;
+using jpclear::oracle_test::money;
+using jpclear::oracle_test::rounds;
 using jpclear::test::Rng;
 
 constexpr std::uint64_t kSeed = 0x706c'6163'6573'2031ULL;  // fixed: failures must reproduce
-constexpr std::int64_t kTimeLimitMs = 20'000;              // per CBC run; these MIPs take milliseconds
-
-int rounds(int full) { return jpclear::test::sweep_rounds(full); }
 
 std::string str(int128 v) { return jpclear::oracle::to_string(v); }
 
 // ---------------------------------------------------------------- rounds
+// The builders of oracle_helpers.h with a delivery place, a port, logistics.
 
 jpclear::Bid bid(std::string id, std::string delivery, std::int64_t lots, Decimal limit, std::int64_t min_lots = 0,
                  std::optional<std::string> currency = std::nullopt, std::string bloc = "EU") {
-    jpclear::Bid b;
-    b.buyer = "buyer " + id;
-    b.id = std::move(id);
-    b.bloc = std::move(bloc);
-    b.lots = lots;
-    b.min_lots = min_lots;
-    b.limit = limit;
-    b.currency = std::move(currency);
+    jpclear::Bid b =
+        jpclear::oracle_test::bid(std::move(id), lots, limit, min_lots, std::move(currency), std::move(bloc));
     b.delivery = std::move(delivery);
     return b;
 }
@@ -75,15 +74,8 @@ jpclear::Bid bid(std::string id, std::string delivery, std::int64_t lots, Decima
 jpclear::Offer offer(std::string id, std::string origin, std::string port, std::int64_t lots, Decimal ask,
                      std::int64_t min_lots = 0, std::optional<std::string> currency = std::nullopt,
                      bool certified = true) {
-    jpclear::Offer o;
-    o.supplier = "supplier " + id;
-    o.id = std::move(id);
-    o.origin = std::move(origin);
-    o.lots = lots;
-    o.min_lots = min_lots;
-    o.ask = ask;
-    o.currency = std::move(currency);
-    o.certified = certified;
+    jpclear::Offer o = jpclear::oracle_test::offer(std::move(id), std::move(origin), lots, ask, min_lots,
+                                                   std::move(currency), certified);
     o.port = std::move(port);
     return o;
 }
@@ -100,29 +92,18 @@ jpclear::Route route(std::string from, std::string to, Decimal freight,
     return r;
 }
 
-/// A round with the conformance cases' settings: EUR, 20 t lots, JPY at 0.0061.
-Round base_round(std::string id) {
-    Round r;
-    r.id = std::move(id);
-    r.currency = "EUR";
-    r.material.code = "LI2CO3";
-    r.material.lot_tonnes = dec("20");
-    r.fx["JPY"] = dec("0.0061");
+/// `r` with logistics (no routes yet): a round with places.
+Round with_places(Round r) {
     r.logistics = jpclear::Logistics{};
     return r;
 }
 
+/// A round with the conformance cases' settings: EUR, 20 t lots, JPY at 0.0061.
+Round base_round(std::string id) { return with_places(jpclear::oracle_test::base_round(std::move(id))); }
+
 /// Tick 1 and 1 t lots: ticks are prices and tick-lots are money.
-Round unit_round(std::string id) {
-    Round r = base_round(std::move(id));
-    r.material.lot_tonnes = dec("1");
-    r.rules.tick = dec("1");
-    return r;
-}
+Round unit_round(std::string id) { return with_places(jpclear::oracle_test::unit_round(std::move(id))); }
 
-Decimal di(std::int64_t v) { return Decimal::integer(v); }
-
-Decimal money(const Market& m, int128 tick_lots) { return Decimal::from_units(tick_lots, 0) * m.tick * m.lot_tonnes; }
 Decimal price(const Market& m, int128 ticks) { return Decimal::from_units(ticks, 0) * m.tick; }
 
 // ---------------------------------------------------------------- the network, read apart from prepare()
@@ -204,12 +185,6 @@ std::string describe(const Market& m) {
           << m.origins[m.offer_origin[o]] << "," << (o < m.offer_node.size() ? std::to_string(m.offer_node[o]) : "?")
           << ")";
     return s.str();
-}
-
-std::string fills(const std::vector<std::int64_t>& v) {
-    std::string s = "[";
-    for (auto x : v) s += " " + std::to_string(x);
-    return s + " ]";
 }
 
 std::string describe(const PlacesOracleResult& r) {
@@ -368,11 +343,6 @@ TEST(PlacesOracleHandMade, SelfRoute) {
     EXPECT_EQ(got.volume, 6);
 }
 
-struct Expected {
-    std::int64_t cleared_lots;
-    const char* welfare;  // money, as in expected.json
-};
-
 PlacesOracleResult expect_optimum(const Round& round, Expected want) {
     const Market m = market_of(round);
     const PlacesOracleResult got = solve_proven(m);
@@ -461,22 +431,6 @@ TEST(PlacesOracleConformance, Case19BlockCap) {
 
 const std::vector<std::string> kPlaces{"AU-PHE", "CL-ANF", "NL-RTM", "JP-YOK", "CA-MTL", "AR-BUE"};
 const std::vector<std::string> kOrigins{"AU", "CL", "AR", "CA"};
-
-/// A EUR amount in cents: `base` + `step` * level, sometimes a few cents off
-/// so that not every price sits on the grid.
-std::int64_t grid_cents(Rng& rng, std::int64_t base, std::int64_t step, std::int64_t level) {
-    std::int64_t cents = (base + step * level) * 100;
-    if (rng.percent(15)) cents += rng.range(-3, 3);
-    return cents;
-}
-
-/// The same value in JPY at 0.0061, to the yen cent and sometimes nudged, so
-/// that on the tick grid it ties with the EUR value or misses it by a tick.
-Decimal as_jpy(Rng& rng, std::int64_t eur_cents) {
-    std::int64_t jpy_cents = (eur_cents * 10000 + 30) / 61;
-    if (rng.percent(30)) jpy_cents += rng.range(-2, 2);
-    return Decimal::from_units(std::max<std::int64_t>(jpy_cents, 0), 2);
-}
 
 struct Shape {
     int min_places, max_places, max_routes, max_bids, max_offers, max_lots, max_capacity;

@@ -10,8 +10,8 @@
 // (check_allocation()); a solution that fails the check is reported as a
 // failure, never trusted.
 //
-// This header does not include any CBC header: only cbc_oracle.cpp does, so
-// tests that use the oracle need not see COIN-OR's include directories.
+// This header does not include any CBC header: only the oracle's .cpp files
+// do, so tests that use the oracle need not see COIN-OR's include directories.
 
 #include <cstdint>
 #include <limits>
@@ -20,6 +20,7 @@
 
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/model/decimal.h"
+#include "oracle/oracle_common.h"  // to_string(int128)
 
 namespace jpclear::oracle {
 
@@ -60,8 +61,5 @@ struct OracleResult {
 /// then maximum volume. `time_limit_ms` bounds each of the two CBC runs in
 /// wall-clock time; when it stops a run, `optimal` is false.
 OracleResult solve_with_cbc(const OrderBook& book, std::int64_t time_limit_ms);
-
-/// Decimal digits of an int128.
-std::string to_string(int128 v);
 
 }  // namespace jpclear::oracle

@@ -47,62 +47,29 @@
 // big-Ms are as small as the data allows, and the objective is an integer
 // well inside the 2^53 doubles hold exactly (checked).
 //
-// Lexicographic optimum by solving twice, as cbc_oracle.cpp does: maximise
-// scaled welfare, then keep it (row ">= W1 - 1/2") and maximise V.
+// Lexicographic optimum by solving twice, as cbc_oracle.cpp does (the same
+// code: solve_lexicographic() in oracle_common.h): maximise scaled welfare,
+// then keep it (row ">= W1 - 1/2") and maximise V.
 
 #include "oracle/places_oracle.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <limits>
-#include <numeric>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <CbcModel.hpp>
-#include <CoinMessageHandler.hpp>
-#include <CoinPackedMatrix.hpp>
-#include <CoinPackedVector.hpp>
-#include <OsiClpSolverInterface.hpp>
-
-#include "oracle/cbc_oracle.h"  // to_string(int128)
+#include "oracle/oracle_common.h"
 
 namespace jpclear::oracle {
+
+using namespace detail;  // the pieces both oracles share (oracle_common.h)
 
 std::string PlacesOracleResult::welfare_string() const { return to_string(welfare); }
 
 namespace {
-
-/// max_origin_share as a reduced fraction num/den (0 < num <= den).
-struct Fraction {
-    int128 num = 1;
-    int128 den = 1;
-};
-
-int128 gcd128(int128 a, int128 b) {
-    if (a < 0) a = -a;
-    if (b < 0) b = -b;
-    while (b != 0) {
-        int128 t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
-Fraction share_fraction(const Decimal& s) {
-    Fraction f;
-    f.num = s.coefficient();
-    f.den = 1;
-    for (int i = 0; i < s.scale(); ++i) f.den *= 10;
-    const int128 g = gcd128(f.num, f.den);
-    f.num /= g;
-    f.den /= g;
-    return f;
-}
 
 /// A difference constraint p_to - p_from <= weight (ticks).
 struct Edge {
@@ -183,9 +150,8 @@ PlacesCheck check_places_allocation(const Market& m, const std::vector<std::int6
     c.traded.assign(nn, false);
     for (std::size_t b = 0; b < m.bid_count(); ++b) {
         const std::int64_t x = bid_fill[b];
-        const std::int64_t least = std::max<std::int64_t>(m.bid_min[b], 1);
-        if (x != 0 && (x < least || x > m.bid_lots[b]))
-            return fail("bid " + std::string(m.bid_id[b]) + " fills " + std::to_string(x) + " lots");
+        if (std::string why = fill_error("bid", m.bid_id[b], x, m.bid_lots[b], m.bid_min[b]); !why.empty())
+            return fail(std::move(why));
         bought[m.bid_node[b]] += x;
         volume += x;
         welfare += static_cast<int128>(m.bid_price[b]) * x;
@@ -193,9 +159,8 @@ PlacesCheck check_places_allocation(const Market& m, const std::vector<std::int6
     }
     for (std::size_t o = 0; o < m.offer_count(); ++o) {
         const std::int64_t y = offer_fill[o];
-        const std::int64_t least = std::max<std::int64_t>(m.offer_min[o], 1);
-        if (y != 0 && (y < least || y > m.offer_lots[o]))
-            return fail("offer " + std::string(m.offer_id[o]) + " fills " + std::to_string(y) + " lots");
+        if (std::string why = fill_error("offer", m.offer_id[o], y, m.offer_lots[o], m.offer_min[o]); !why.empty())
+            return fail(std::move(why));
         sold[m.offer_node[o]] += y;
         supplied += y;
         welfare -= static_cast<int128>(m.offer_price[o]) * y;
@@ -227,19 +192,8 @@ PlacesCheck check_places_allocation(const Market& m, const std::vector<std::int6
     c.welfare = welfare;
 
     // Rule 3: floor(s V) per origin; an origin at it is exempt from 4(c).
-    std::vector<int128> origin_lots(m.origins.size(), 0);
-    for (std::size_t o = 0; o < m.offer_count(); ++o) origin_lots[m.offer_origin[o]] += offer_fill[o];
-    c.origin_at_cap.assign(m.origins.size(), false);
-    if (m.max_origin_share) {
-        const Fraction s = share_fraction(*m.max_origin_share);
-        const int128 cap = s.num * volume / s.den;  // both non-negative: division floors
-        for (std::size_t k = 0; k < origin_lots.size(); ++k) {
-            if (origin_lots[k] > cap)
-                return fail("origin " + m.origins[k] + " sells " + to_string(origin_lots[k]) + " lots, cap " +
-                            to_string(cap));
-            c.origin_at_cap[k] = origin_lots[k] == cap;
-        }
-    }
+    if (std::string why = origin_cap_error(m, offer_fill, volume, c.origin_at_cap); !why.empty())
+        return fail(std::move(why));
 
     // Rule 4 as difference constraints p_to - p_from <= w; node nn is the
     // reference (price 0), so "p_q <= P" is an edge nn -> q of weight P.
@@ -287,101 +241,6 @@ PlacesCheck check_places_allocation(const Market& m, const std::vector<std::int6
     c.ok = true;
     return c;
 }
-
-namespace {
-
-/// The MIP as plain arrays, so that stage 2 can be the same model plus a row.
-struct Mip {
-    std::vector<double> col_lb, col_ub, obj;
-    std::vector<int> integers;
-    std::vector<CoinPackedVector> rows;
-    std::vector<double> row_lb, row_ub;
-
-    int col(double lb, double ub) {
-        col_lb.push_back(lb);
-        col_ub.push_back(ub);
-        obj.push_back(0.0);
-        const int j = static_cast<int>(col_lb.size()) - 1;
-        integers.push_back(j);  // every variable of this model is integer
-        return j;
-    }
-    int binary() { return col(0.0, 1.0); }
-
-    void row(const std::vector<std::pair<int, double>>& terms, double lb, double ub) {
-        CoinPackedVector v;
-        for (const auto& [j, a] : terms)
-            if (a != 0.0) v.insert(j, a);
-        rows.push_back(std::move(v));
-        row_lb.push_back(lb);
-        row_ub.push_back(ub);
-    }
-};
-
-struct Run {
-    bool has_solution = false;
-    bool proven = false;
-    bool infeasible = false;
-    std::vector<double> values;
-};
-
-Run run_cbc(const Mip& mip, std::int64_t time_limit_ms, const std::vector<double>* start, double integer_tolerance) {
-    CoinPackedMatrix matrix(false, 0, 0);  // row-ordered
-    matrix.setDimensions(0, static_cast<int>(mip.col_lb.size()));
-    for (const CoinPackedVector& r : mip.rows) matrix.appendRow(r);
-
-    OsiClpSolverInterface solver;
-    solver.messageHandler()->setLogLevel(0);
-    solver.setHintParam(OsiDoReducePrint, true, OsiHintTry);
-    solver.loadProblem(matrix, mip.col_lb.data(), mip.col_ub.data(), mip.obj.data(), mip.row_lb.data(),
-                       mip.row_ub.data());
-    solver.setInteger(mip.integers.data(), static_cast<int>(mip.integers.size()));
-
-    CbcModel model(solver);  // clones the solver
-    model.setLogLevel(0);
-    model.messageHandler()->setLogLevel(0);
-    model.solver()->messageHandler()->setLogLevel(0);
-    model.setNumberThreads(0);  // one thread: deterministic
-    model.setRandomSeed(20260401);
-    model.setUseElapsedTime(true);
-    model.setMaximumSeconds(static_cast<double>(std::max<std::int64_t>(time_limit_ms, 1)) / 1000.0);
-    model.setIntegerTolerance(integer_tolerance);
-    // The objective is integral, so a gap below 1/2 proves the optimum.
-    model.setAllowableGap(0.5);
-    model.setAllowableFractionGap(0.0);
-    model.setAllowablePercentageGap(0.0);
-
-    model.initialSolve();
-    if (start) {
-        double value = 0.0;
-        for (std::size_t j = 0; j < start->size(); ++j) value += mip.obj[j] * (*start)[j];
-        model.setBestSolution(start->data(), static_cast<int>(start->size()), value, true);
-    }
-    model.branchAndBound();
-
-    Run run;
-    const double* best = model.bestSolution();
-    if (best) {
-        run.has_solution = true;
-        run.values.assign(best, best + mip.col_lb.size());
-    }
-    run.proven = model.isProvenOptimal() && !model.isSecondsLimitReached();
-    run.infeasible = !best && model.isProvenInfeasible() && !model.isSecondsLimitReached();
-    return run;
-}
-
-bool round_all(const std::vector<double>& values, std::vector<std::int64_t>& out) {
-    out.resize(values.size());
-    for (std::size_t j = 0; j < values.size(); ++j) {
-        const double r = std::nearbyint(values[j]);
-        if (std::fabs(values[j] - r) > 1e-4) return false;
-        out[j] = static_cast<std::int64_t>(r);
-    }
-    return true;
-}
-
-constexpr int128 kExact = static_cast<int128>(1) << 50;  // doubles hold integers below 2^53 exactly
-
-}  // namespace
 
 PlacesOracleResult solve_places_with_cbc(const Market& m, std::int64_t time_limit_ms) {
     PlacesOracleResult out;
@@ -452,85 +311,60 @@ PlacesOracleResult solve_places_with_cbc(const Market& m, std::int64_t time_limi
                       ", too large to be exact in CBC's doubles";
         return out;
     }
-    Fraction share;
-    if (m.max_origin_share) {
-        share = share_fraction(*m.max_origin_share);
-        if (share.den * (vmax + 1) > kExact) {
-            out.failure = "max_origin_share has too many digits for an exact cap row in doubles";
-            return out;
-        }
-    }
+    const std::optional<Fraction> share = exact_share(m, vmax, out.failure);
+    if (!share) return out;
     // A binary within the integer tolerance t of 1 relaxes a big-M row by
     // M t; keep that well below the half tick that integral prices absorb.
     const double big_m = std::max(2.0 * wd, static_cast<double>(vmax));  // the largest M of any row
     const double integer_tolerance = std::min(1e-6, 0.1 / std::max(big_m, 1.0));
 
     Mip mip;
-    std::vector<int> x(nb), u(nb), e(nb), y(no), v(no), g(no), f(na), h(na, -1), w(na), p(nn), a;
+    std::vector<OrderColumns> bids, offers;  // x, u, e per bid; y, v, g per offer
+    std::vector<int> f(na), h(na, -1), w(na), p(nn);
     const int volume = mip.col(0.0, static_cast<double>(vmax));
     for (std::size_t q = 0; q < nn; ++q) p[q] = mip.col(b0, b1);
-    for (std::size_t b = 0; b < nb; ++b) {
-        x[b] = mip.col(0.0, static_cast<double>(m.bid_lots[b]));
-        u[b] = mip.binary();
-        e[b] = mip.binary();
-    }
-    for (std::size_t o = 0; o < no; ++o) {
-        y[o] = mip.col(0.0, static_cast<double>(m.offer_lots[o]));
-        v[o] = mip.binary();
-        g[o] = mip.binary();
-    }
+    for (std::size_t b = 0; b < nb; ++b) bids.push_back(add_order(mip, m.bid_lots[b]));
+    for (std::size_t o = 0; o < no; ++o) offers.push_back(add_order(mip, m.offer_lots[o]));
     for (std::size_t r = 0; r < na; ++r) {
         f[r] = mip.col(0.0, static_cast<double>(arc_ub[r]));
         if (m.arcs[r].capacity && *m.arcs[r].capacity > 0) h[r] = mip.binary();
         w[r] = mip.binary();
     }
-    int cap = -1;
-    if (m.max_origin_share) {
-        cap = mip.col(0.0, static_cast<double>(vmax));
-        for (std::size_t k = 0; k < m.origins.size(); ++k) a.push_back(mip.binary());
-    }
-    const double inf = COIN_DBL_MAX;
+    CapColumns cap;
+    if (m.max_origin_share) cap = add_cap(mip, vmax, m.origins.size());
 
     // Bids: rule 1, "full", 4(a), 4(b).
-    std::vector<std::pair<int, double>> demand{{volume, -1.0}};
-    std::vector<std::vector<std::pair<int, double>>> sold_at(nn), bought_at(nn);
+    Terms demand{{volume, -1.0}};
+    std::vector<Terms> sold_at(nn), bought_at(nn);
     for (std::size_t b = 0; b < nb; ++b) {
-        const double L = static_cast<double>(m.bid_lots[b]);
-        const double least = static_cast<double>(std::max<std::int64_t>(m.bid_min[b], 1));
         const double c = static_cast<double>(scaled(m.bid_price[b]));
         const double m_le = b1 - c, m_ge = c - b0;  // least M relaxing p <= c, p >= c over the box
-        const int pq = p[m.bid_node[b]];
-        mip.row({{x[b], 1.0}, {u[b], -least}}, 0.0, inf);  // u = 1 -> x >= max(min, 1)
-        mip.row({{x[b], 1.0}, {u[b], -L}}, -inf, 0.0);     // u = 0 -> x = 0
-        mip.row({{x[b], 1.0}, {e[b], -L}}, 0.0, inf);      // e = 1 -> x = L
-        mip.row({{pq, 1.0}, {u[b], m_le}}, -inf, c + m_le);  // 4(a)
+        const int pq = p[m.bid_node[b]], x = bids[b].fill, u = bids[b].trades, e = bids[b].full;
+        add_order_rows(mip, bids[b], m.bid_lots[b], m.bid_min[b]);
+        mip.row({{pq, 1.0}, {u, m_le}}, -kInf, c + m_le);  // 4(a)
         if (m.bid_min[b] > 0)
-            mip.row({{pq, 1.0}, {u[b], -m_ge}, {e[b], m_ge}}, c - m_ge, inf);  // 4(b), block
+            mip.row({{pq, 1.0}, {u, -m_ge}, {e, m_ge}}, c - m_ge, kInf);  // 4(b), block
         else
-            mip.row({{pq, 1.0}, {e[b], m_ge}}, c, inf);  // 4(b)
-        demand.push_back({x[b], 1.0});
-        bought_at[m.bid_node[b]].push_back({x[b], 1.0});
+            mip.row({{pq, 1.0}, {e, m_ge}}, c, kInf);  // 4(b)
+        demand.push_back({x, 1.0});
+        bought_at[m.bid_node[b]].push_back({x, 1.0});
     }
     // Offers: rule 1, "full", 4(a), 4(c).
     for (std::size_t o = 0; o < no; ++o) {
-        const double L = static_cast<double>(m.offer_lots[o]);
-        const double least = static_cast<double>(std::max<std::int64_t>(m.offer_min[o], 1));
         const double c = static_cast<double>(scaled(m.offer_price[o]));
         const double m_le = b1 - c, m_ge = c - b0;
-        const int pq = p[m.offer_node[o]];
-        mip.row({{y[o], 1.0}, {v[o], -least}}, 0.0, inf);
-        mip.row({{y[o], 1.0}, {v[o], -L}}, -inf, 0.0);
-        mip.row({{y[o], 1.0}, {g[o], -L}}, 0.0, inf);
-        mip.row({{pq, 1.0}, {v[o], -m_ge}}, c - m_ge, inf);  // 4(a)
-        std::vector<std::pair<int, double>> terms{{pq, 1.0}, {g[o], -m_le}};
-        if (m.max_origin_share) terms.push_back({a[m.offer_origin[o]], -m_le});
+        const int pq = p[m.offer_node[o]], y = offers[o].fill, v = offers[o].trades, g = offers[o].full;
+        add_order_rows(mip, offers[o], m.offer_lots[o], m.offer_min[o]);
+        mip.row({{pq, 1.0}, {v, -m_ge}}, c - m_ge, kInf);  // 4(a)
+        Terms terms{{pq, 1.0}, {g, -m_le}};
+        if (m.max_origin_share) terms.push_back({cap.at_cap[m.offer_origin[o]], -m_le});
         if (m.offer_min[o] > 0) {
-            terms.push_back({v[o], m_le});
-            mip.row(terms, -inf, c + m_le);  // 4(c), block
+            terms.push_back({v, m_le});
+            mip.row(terms, -kInf, c + m_le);  // 4(c), block
         } else {
-            mip.row(terms, -inf, c);  // 4(c)
+            mip.row(terms, -kInf, c);  // 4(c)
         }
-        sold_at[m.offer_node[o]].push_back({y[o], 1.0});
+        sold_at[m.offer_node[o]].push_back({y, 1.0});
     }
     // Routes: capacity, "full", "used", 4(d).
     for (std::size_t r = 0; r < na; ++r) {
@@ -538,21 +372,21 @@ PlacesOracleResult solve_places_with_cbc(const Market& m, std::int64_t time_limi
         const double F = static_cast<double>(int128{arc.freight} / G);
         sold_at[arc.from].push_back({f[r], -1.0});
         bought_at[arc.to].push_back({f[r], -1.0});
-        if (h[r] >= 0) mip.row({{f[r], 1.0}, {h[r], -static_cast<double>(*arc.capacity)}}, 0.0, inf);  // h = 1 -> full
-        mip.row({{f[r], 1.0}, {w[r], -static_cast<double>(arc_ub[r])}}, -inf, 0.0);  // w = 0 -> f = 0
+        if (h[r] >= 0) mip.row({{f[r], 1.0}, {h[r], -static_cast<double>(*arc.capacity)}}, 0.0, kInf);  // h = 1 -> full
+        mip.row({{f[r], 1.0}, {w[r], -static_cast<double>(arc_ub[r])}}, -kInf, 0.0);  // w = 0 -> f = 0
         if (arc.from == arc.to) continue;  // p_v - p_u = 0: 4(d) holds for F = 0 (and F > 0 cannot carry)
         const int pu = p[arc.from], pv = p[arc.to];
         const bool always_full = arc.capacity && *arc.capacity == 0;
         if (!always_full) {
             if (h[r] >= 0) {
                 const double big = std::max(wd - F, 0.0);
-                mip.row({{pv, 1.0}, {pu, -1.0}, {h[r], -big}}, -inf, F);  // h = 0 -> p_v - p_u <= F
+                mip.row({{pv, 1.0}, {pu, -1.0}, {h[r], -big}}, -kInf, F);  // h = 0 -> p_v - p_u <= F
             } else {
-                mip.row({{pv, 1.0}, {pu, -1.0}}, -inf, F);
+                mip.row({{pv, 1.0}, {pu, -1.0}}, -kInf, F);
             }
         }
         const double big = F + wd;
-        mip.row({{pv, 1.0}, {pu, -1.0}, {w[r], -big}}, F - big, inf);  // w = 1 -> p_v - p_u >= F
+        mip.row({{pv, 1.0}, {pu, -1.0}, {w[r], -big}}, F - big, kInf);  // w = 1 -> p_v - p_u >= F
     }
     // Rule 2 at every place, and V.
     for (std::size_t q = 0; q < nn; ++q) {
@@ -561,45 +395,21 @@ PlacesOracleResult solve_places_with_cbc(const Market& m, std::int64_t time_limi
     }
     mip.row(demand, 0.0, 0.0);
     // Rule 3 and "at cap".
-    if (m.max_origin_share) {
-        const double num = static_cast<double>(share.num), den = static_cast<double>(share.den);
-        mip.row({{cap, den}, {volume, -num}}, 1.0 - den, 0.0);  // K = floor(num V / den)
-        std::vector<std::vector<std::pair<int, double>>> origin_terms(m.origins.size());
-        for (std::size_t o = 0; o < no; ++o) origin_terms[m.offer_origin[o]].push_back({y[o], 1.0});
-        const double big = static_cast<double>(vmax);
-        for (std::size_t k = 0; k < m.origins.size(); ++k) {
-            auto t = origin_terms[k];
-            t.push_back({cap, -1.0});
-            mip.row(t, -inf, 0.0);  // T_c <= K
-            t.push_back({a[k], -big});
-            mip.row(t, -big, inf);  // a_c = 1 -> T_c >= K
-        }
-    }
+    if (m.max_origin_share) add_cap_rows(mip, *share, cap, volume, m, offers, vmax);
 
-    // Stage 1: maximise scaled welfare (CBC minimises, hence the signs).
-    std::vector<std::pair<int, double>> welfare_terms;
-    auto objective = [&](int j, double coef) {
-        mip.obj[static_cast<std::size_t>(j)] = -coef;
-        welfare_terms.push_back({j, coef});
-    };
-    for (std::size_t b = 0; b < nb; ++b) objective(x[b], static_cast<double>(scaled(m.bid_price[b])));
-    for (std::size_t o = 0; o < no; ++o) objective(y[o], -static_cast<double>(scaled(m.offer_price[o])));
-    for (std::size_t r = 0; r < na; ++r) objective(f[r], -static_cast<double>(int128{m.arcs[r].freight} / G));
+    // Stage 1's objective: scaled welfare.
+    Terms welfare_terms;
+    for (std::size_t b = 0; b < nb; ++b)
+        add_welfare(mip, welfare_terms, bids[b].fill, static_cast<double>(scaled(m.bid_price[b])));
+    for (std::size_t o = 0; o < no; ++o)
+        add_welfare(mip, welfare_terms, offers[o].fill, -static_cast<double>(scaled(m.offer_price[o])));
+    for (std::size_t r = 0; r < na; ++r)
+        add_welfare(mip, welfare_terms, f[r], -static_cast<double>(int128{m.arcs[r].freight} / G));
 
-    std::vector<std::int64_t> ints;
-    auto accept = [&](const Run& run, const char* stage) -> bool {
-        if (!run.has_solution) {
-            out.infeasible = run.infeasible;
-            out.failure = std::string(stage) + (run.infeasible ? ": CBC proved that no allocation meets the rules"
-                                                               : ": CBC found no solution");
-            return false;
-        }
-        if (!round_all(run.values, ints)) {
-            out.failure = std::string(stage) + ": CBC returned a value that is not near an integer";
-            return false;
-        }
-        for (std::size_t b = 0; b < nb; ++b) out.bid_fill[b] = ints[static_cast<std::size_t>(x[b])];
-        for (std::size_t o = 0; o < no; ++o) out.offer_fill[o] = ints[static_cast<std::size_t>(y[o])];
+    // Reads a run's rounded solution and checks it exactly; fills `out` on success.
+    auto accept = [&](const std::vector<std::int64_t>& ints, const char* stage) -> bool {
+        for (std::size_t b = 0; b < nb; ++b) out.bid_fill[b] = ints[static_cast<std::size_t>(bids[b].fill)];
+        for (std::size_t o = 0; o < no; ++o) out.offer_fill[o] = ints[static_cast<std::size_t>(offers[o].fill)];
         for (std::size_t r = 0; r < na; ++r) out.arc_flow[r] = ints[static_cast<std::size_t>(f[r])];
         const PlacesCheck c = check_places_allocation(m, out.bid_fill, out.offer_fill, out.arc_flow);
         if (!c.ok) {
@@ -626,34 +436,7 @@ PlacesOracleResult solve_places_with_cbc(const Market& m, std::int64_t time_limi
         out.price_high = c.price_high;
         return true;
     };
-
-    const Run first = run_cbc(mip, time_limit_ms, nullptr, integer_tolerance);
-    if (!accept(first, "stage 1 (welfare)")) return out;
-    const int128 w1 = out.welfare;
-    const std::int64_t v1 = out.volume;
-
-    // Stage 2: keep welfare at W1 (scaled: W1 / G, exact), maximise V.
-    if (w1 % G != 0) {
-        out.failure = "welfare " + to_string(w1) + " is not a multiple of the scale " + to_string(G) + " (oracle bug)";
-        return out;
-    }
-    mip.row(welfare_terms, static_cast<double>(w1 / G) - 0.5, inf);
-    std::fill(mip.obj.begin(), mip.obj.end(), 0.0);
-    mip.obj[static_cast<std::size_t>(volume)] = -1.0;
-    std::vector<double> start(ints.begin(), ints.end());
-    const Run second = run_cbc(mip, time_limit_ms, &start, integer_tolerance);
-    if (!accept(second, "stage 2 (volume)")) return out;
-    if (out.welfare != w1) {
-        out.failure = "stage 2 changed welfare from " + to_string(w1) + " to " + to_string(out.welfare) +
-                      " tick-lots: stage 1 was not optimal";
-        return out;
-    }
-    if (out.volume < v1) {
-        out.failure = "stage 2 lowered the volume from " + std::to_string(v1) + " to " + std::to_string(out.volume);
-        return out;
-    }
-    out.feasible = true;
-    out.optimal = first.proven && second.proven;
+    solve_lexicographic(mip, welfare_terms, volume, G, time_limit_ms, integer_tolerance, out, accept);
     return out;
 }
 

@@ -10,7 +10,7 @@
 // checked again in exact integer arithmetic (check_places_allocation()); a
 // solution that fails the check is reported as a failure, never trusted.
 //
-// This header does not include any CBC header: only places_oracle.cpp does.
+// This header does not include any CBC header: only the oracle's .cpp files do.
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +19,7 @@
 
 #include "jpclear/clearing/market.h"
 #include "jpclear/model/decimal.h"
+#include "oracle/oracle_common.h"  // to_string(int128)
 
 namespace jpclear::oracle {
 
