@@ -10,6 +10,9 @@
 // The one-place market is the one-node, free-self-route case of the network
 // problem; it keeps its own algorithms because they exploit that shape (a
 // crossing found by selection, a price decomposition) and are much faster.
+// After a search (blocks or a cap), restore_pro_rata() (split.h) puts the
+// spec's plain pro-rata split back in every price group where it meets the
+// rules; the convex paths split pro rata already.
 
 #include "jpclear/clearing/block_search.h"
 #include "jpclear/clearing/convex.h"
@@ -17,13 +20,18 @@
 #include "jpclear/clearing/network.h"
 #include "jpclear/clearing/network_search.h"
 #include "jpclear/clearing/solution.h"
+#include "jpclear/clearing/split.h"
 #include "jpclear/options.h"
 
 namespace jpclear {
 
 inline Solution solve(const Market& market, const Options& options = {}) {
     if (market.has_places()) {
-        if (!market.is_convex()) return clear_network_with_blocks(market, options);
+        if (!market.is_convex()) {
+            Solution s = clear_network_with_blocks(market, options);
+            restore_pro_rata(market, s);
+            return s;
+        }
         NetworkAllocation found = clear_network(market);
         Solution s;
         s.allocation = std::move(found.fills);
@@ -41,6 +49,7 @@ inline Solution solve(const Market& market, const Options& options = {}) {
     s.bound = found.bound;
     s.nodes = found.nodes;
     s.prices = found.prices;
+    restore_pro_rata(market, s);
     return s;
 }
 
