@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "jpclear/clear.h"
+#include "jpclear/io.h"
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/model/decimal.h"
 #include "jpclear/model/problem.h"
@@ -600,3 +602,35 @@ TEST(Validate, ClearRefusesInvalidInputWithoutResult) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- id length
+
+TEST(Validate, IdsHaveAtMost256Bytes) {
+    Round r = valid_round();
+    r.bids[0].id = std::string(256, 'b');
+    r.offers[0].id = std::string(256, 'o');
+    EXPECT_TRUE(fields(r).empty());
+    r.bids[0].id = std::string(257, 'b');
+    r.offers[0].id = std::string(1 << 20, 'o');
+    const Problems ps = fields(r);
+    EXPECT_EQ(at(ps, "bids[0].id"), std::vector<std::string>{"is 257 bytes long; an id has at most 256 bytes"});
+    EXPECT_EQ(at(ps, "offers[0].id"), std::vector<std::string>{"is 1048576 bytes long; an id has at most 256 bytes"});
+}
+
+// One bid whose awards repeat its id 2,000 times: with ids bounded, the
+// result stays within a small factor of the round it came from.
+TEST(Validate, ResultOfLongIdsStaysNearTheSizeOfItsInput) {
+    Round r = valid_round();
+    r.rules.max_origin_share.reset();
+    r.bids = {make_bid(std::string(256, 'b'), "EU", 2000, "15000")};
+    r.offers.clear();
+    for (int i = 0; i < 2000; ++i)
+        r.offers.push_back(make_offer(("o" + std::to_string(i)).c_str(), "AU", 1, "13000"));
+    const jpclear::ClearOutcome out = jpclear::clear(r);
+    ASSERT_TRUE(out.ok());
+    ASSERT_EQ(out.result->awards.size(), 2000u);
+    std::ostringstream round_text;
+    jpclear::write_round_json(round_text, r);
+    const std::string result = jpclear::result_json(*out.result);
+    EXPECT_LT(result.size(), 5 * round_text.str().size()) << result.size() << " bytes from " << round_text.str().size();
+}

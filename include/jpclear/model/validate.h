@@ -23,6 +23,10 @@ inline constexpr int max_integer_digits = 12;
 inline constexpr int max_fraction_digits = 10;
 /// Spec section 2: an order has 1 to 10^9 lots.
 inline constexpr std::int64_t max_order_lots = 1'000'000'000;
+/// An order id is repeated in every award of the order: bounding its length
+/// keeps a result within a small factor of its input (a 1 MB id against
+/// 20,000 one-lot offers would otherwise write 20 GB).
+inline constexpr std::size_t max_id_bytes = 256;
 
 namespace detail {
 
@@ -159,6 +163,9 @@ inline void validate_fields(const Round& round, Problems& out) {
     first_use.reserve(round.bids.size() + round.offers.size());
     auto unique_id = [&](bool bid, std::size_t i, const std::string& id) {
         if (id.empty()) return check.add(order_path(bid, i) + ".id", "must not be empty");
+        if (id.size() > max_id_bytes)
+            check.add(order_path(bid, i) + ".id", "is " + std::to_string(id.size()) + " bytes long; an id has at most " +
+                                                      std::to_string(max_id_bytes) + " bytes");
         auto [it, fresh] = first_use.try_emplace(id, bid, i);
         if (!fresh)
             check.add(order_path(bid, i) + ".id", "id " + detail::quoted(id) + " is already used by " +
