@@ -17,7 +17,6 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -72,10 +71,6 @@ const BlockRounds& block_rounds(std::int64_t n, std::uint32_t block_per_mille, s
     return *cache.back().second;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 /// Welfare of the round cleared as if it had no blocks and no cap: the
 /// optimum of the relaxation, so the true optimum differs from it exactly
 /// when the blocks or the cap bind.
@@ -118,10 +113,7 @@ void BM_BlockSearch(benchmark::State& state) {
             std::vector<PerCall> runs;
             SeedResult r;
             for (int run = 0; run < kSearchRuns; ++run) {
-                const double cpu0 = cpu_seconds();
-                const auto wall0 = std::chrono::steady_clock::now();
-                r.outcome = jpclear::clear_with_blocks(c->book, options);
-                runs.push_back({seconds_since(wall0), cpu_seconds() - cpu0});
+                runs.push_back(time_once([&] { r.outcome = jpclear::clear_with_blocks(c->book, options); }));
                 // A search that runs into seconds is timed once: repeating it
                 // would only make the suite slower, not the figure better.
                 if (runs.back().wall > 2.0) break;
@@ -178,13 +170,12 @@ void BM_BlockSearch(benchmark::State& state) {
         binding += binds ? 1 : 0;
         state.counters[seed + "binding"] = binds ? 1 : 0;
     }
-    std::nth_element(cpus.begin(), cpus.begin() + static_cast<std::ptrdiff_t>(cpus.size() / 2), cpus.end());
     state.counters["seeds"] = static_cast<double>(results.size());
     state.counters["proven"] = static_cast<double>(proven);
     state.counters["binding"] = static_cast<double>(binding);
     state.counters["worst_cpu_ms"] = worst_cpu * 1e3;
     state.counters["worst_wall_ms"] = worst_wall * 1e3;
-    state.counters["median_cpu_ms"] = cpus.empty() ? 0 : cpus[cpus.size() / 2] * 1e3;
+    state.counters["median_cpu_ms"] = median_value(cpus) * 1e3;
     state.counters["most_nodes"] = static_cast<double>(most_nodes);
 #ifdef JPCLEAR_BENCH_HAVE_CBC
     state.counters["rules_checked"] = 1;  // by the CBC oracle's check_allocation
@@ -213,12 +204,12 @@ constexpr std::int64_t kCbcTimeLimitMs = 60'000;
 /// One pass over all rounds with `fn(book)`; time per round.
 template <class Fn>
 PerCall time_pass(const BlockRounds& rounds, Fn&& fn, int passes) {
-    const double cpu0 = cpu_seconds();
-    const auto wall0 = std::chrono::steady_clock::now();
-    for (int p = 0; p < passes; ++p)
-        for (const auto& c : rounds.cases) fn(c->book);
+    const PerCall all = time_once([&] {
+        for (int p = 0; p < passes; ++p)
+            for (const auto& c : rounds.cases) fn(c->book);
+    });
     const double calls = static_cast<double>(passes) * static_cast<double>(rounds.cases.size());
-    return {seconds_since(wall0) / calls, (cpu_seconds() - cpu0) / calls};
+    return {all.wall / calls, all.cpu / calls};
 }
 
 void BM_CbcMip(benchmark::State& state) {

@@ -36,7 +36,6 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -148,41 +147,15 @@ LpAllocation read_allocation(const OrderBook& book, const ClpSimplex& model) {
     return a;
 }
 
-/// Per call of a CLP batch: building the model and solving it, apart.
-struct ClpPerCall {
-    PerCall build, solve;
-};
-
-/// `calls` CLP solves, rounds taken in turn from `*k`. Each call builds a
-/// fresh model (a solved one would return at once); the two phases are timed
-/// with separate clocks around each, and the sums divided by `calls`.
+/// `calls` CLP solves, rounds taken in turn from `*k`, each with a fresh
+/// model; the build (arrays and loadProblem) and the solve timed apart.
 ClpPerCall time_clp(const SizeSet& set, std::size_t& k, std::int64_t calls) {
-    ClpPerCall t;
     LpArrays lp;
-    for (std::int64_t i = 0; i < calls; ++i) {
-        ClpSimplex model;
-        double c0 = cpu_seconds();
-        auto w0 = std::chrono::steady_clock::now();
-        fill_arrays(set.cases[k]->book, lp);
+    auto build = [&](const OrderBook& book, ClpSimplex& model) {
+        fill_arrays(book, lp);
         load(lp, model);
-        double c1 = cpu_seconds();
-        auto w1 = std::chrono::steady_clock::now();
-        solve(model);
-        double c2 = cpu_seconds();
-        auto w2 = std::chrono::steady_clock::now();
-        benchmark::DoNotOptimize(model.objectiveValue());
-        t.build.wall += std::chrono::duration<double>(w1 - w0).count();
-        t.build.cpu += c1 - c0;
-        t.solve.wall += std::chrono::duration<double>(w2 - w1).count();
-        t.solve.cpu += c2 - c1;
-        k = set.next(k);
-    }
-    const double c = static_cast<double>(calls);
-    for (PerCall* p : {&t.build, &t.solve}) {
-        p->wall /= c;
-        p->cpu /= c;
-    }
-    return t;
+    };
+    return time_lp<ClpSimplex>(set, k, calls, build, solve);
 }
 
 void BM_ClpLp(benchmark::State& state) {
@@ -224,41 +197,14 @@ void BM_ClpLp(benchmark::State& state) {
 
     jpclear::ConvexWorkspace ws;
     auto core = [&](const OrderBook& book) { clear_core(book, ws); };
-    constexpr double batch_seconds = 0.02;
-    ClpPerCall clp_t;
-    PerCall core_t;
+    CoreVsClp t;
     for (auto _ : state) {
-        std::size_t core_k = 0, clp_k = 0;
-        const std::int64_t core_calls = calls_for(*set, core_k, core, batch_seconds);
-        const ClpPerCall once = time_clp(*set, clp_k, 1);
-        const std::int64_t clp_calls = std::max<std::int64_t>(
-            1, static_cast<std::int64_t>(std::ceil(batch_seconds / std::max(once.solve.wall, 1e-9))));
-        std::vector<PerCall> core_v, build_v, solve_v;
-        for (int r = 0; r < kRepetitions; ++r) {
-            for (int kind = 0; kind < 2; ++kind) {
-                if ((r + kind) % 2 == 0) {
-                    core_v.push_back(time_per_call(*set, core_k, core, core_calls));
-                } else {
-                    const ClpPerCall t = time_clp(*set, clp_k, clp_calls);
-                    build_v.push_back(t.build);
-                    solve_v.push_back(t.solve);
-                }
-            }
-        }
-        core_t = median(core_v);
-        clp_t = {median(build_v), median(solve_v)};
+        // The LP's batches are sized by its solve alone.
+        t = core_vs_clp(*set, core, time_clp, LpBatch::solve, 0.02);
         // The Time column shows the median wall time of one CLP solve.
-        state.SetIterationTime(clp_t.solve.wall);
+        state.SetIterationTime(t.clp.solve.wall);
     }
-    state.counters["core_us"] = core_t.wall * 1e6;
-    state.counters["core_cpu_us"] = core_t.cpu * 1e6;
-    state.counters["clp_solve_us"] = clp_t.solve.wall * 1e6;
-    state.counters["clp_solve_cpu_us"] = clp_t.solve.cpu * 1e6;
-    state.counters["clp_build_us"] = clp_t.build.wall * 1e6;
-    state.counters["clp_build_cpu_us"] = clp_t.build.cpu * 1e6;
-    state.counters["clp_over_core"] = clp_t.solve.wall / core_t.wall;
-    state.counters["clp_over_core_cpu"] = clp_t.solve.cpu / core_t.cpu;
-    state.counters["clp_with_build_over_core_cpu"] = (clp_t.build.cpu + clp_t.solve.cpu) / core_t.cpu;
+    report_core_vs_clp(state, t);
     // Welfare of the first round in tick-lots; below 2^53, so the double
     // counters hold them exactly. Equality was checked on every round above.
     state.counters["welfare_core"] = static_cast<double>(first_core);

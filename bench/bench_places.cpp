@@ -34,7 +34,6 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -60,10 +59,6 @@ namespace {
 using jpclear::Market;
 using jpclear::int128;
 using namespace jpclear::bench;
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // --- rounds ------------------------------------------------------------------
 
@@ -160,50 +155,6 @@ bool usable_pair(benchmark::State& state, const SizeSet*& plain, const SizeSet*&
 
 // --- timing ------------------------------------------------------------------
 
-/// Like time_per_call() of bench_support.h, but `fn` gets the whole Case
-/// (clear() needs the Round, not only the book).
-template <class Fn>
-PerCall time_cases(const SizeSet& set, std::size_t& k, Fn&& fn, std::int64_t calls) {
-    const double cpu_start = cpu_seconds();
-    const auto start = std::chrono::steady_clock::now();
-    for (std::int64_t i = 0; i < calls; ++i) {
-        fn(*set.cases[k]);
-        k = set.next(k);
-    }
-    const double c = static_cast<double>(calls);
-    return {seconds_since(start) / c, (cpu_seconds() - cpu_start) / c};
-}
-
-/// Calls per batch so that one batch lasts about `target` seconds.
-template <class Fn>
-std::int64_t case_calls_for(const SizeSet& set, std::size_t& k, Fn&& fn, double target) {
-    const double once = time_cases(set, k, fn, 1).wall;
-    if (once <= 0) return 1000;
-    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(target / once)));
-}
-
-/// Two kinds of call, batches interleaved kRepetitions times, the order
-/// alternating; the medians of each. Each kind walks its own set of rounds.
-struct Pair {
-    PerCall a, b;
-};
-template <class FnA, class FnB>
-Pair interleaved(const SizeSet& set_a, FnA&& fn_a, const SizeSet& set_b, FnB&& fn_b, double batch_seconds) {
-    std::size_t ka = 0, kb = 0;
-    // The first call of each warms it (workspace, caches) and sizes its batches.
-    const std::int64_t calls_a = case_calls_for(set_a, ka, fn_a, batch_seconds);
-    const std::int64_t calls_b = case_calls_for(set_b, kb, fn_b, batch_seconds);
-    std::vector<PerCall> va, vb;
-    for (int r = 0; r < kRepetitions; ++r)
-        for (int kind = 0; kind < 2; ++kind) {
-            if ((r + kind) % 2 == 0)
-                va.push_back(time_cases(set_a, ka, fn_a, calls_a));
-            else
-                vb.push_back(time_cases(set_b, kb, fn_b, calls_b));
-        }
-    return {median(va), median(vb)};
-}
-
 void places_solve(const Market& m) {
     jpclear::Solution s = jpclear::solve(m);
     benchmark::DoNotOptimize(s.allocation.volume);
@@ -214,6 +165,22 @@ void places_solve(const Market& m) {
 void places_sizes(benchmark::internal::Benchmark* b) {
     for (std::int64_t n = 1'000; n <= 1'000'000; n *= 10) b->Arg(n);
     b->Unit(benchmark::kMicrosecond);
+}
+
+/// The counters of an interleaved() comparison of `a` against `b` on rounds
+/// of `orders` orders: each side's medians, a over b, and each side's CPU
+/// time per order.
+void report_pair(benchmark::State& state, const Pair& t, const std::string& a, const std::string& b,
+                 std::int64_t orders) {
+    const double n = static_cast<double>(orders);
+    state.counters[a + "_us"] = t.a.wall * 1e6;
+    state.counters[a + "_cpu_us"] = t.a.cpu * 1e6;
+    state.counters[b + "_us"] = t.b.wall * 1e6;
+    state.counters[b + "_cpu_us"] = t.b.cpu * 1e6;
+    state.counters[a + "_over_" + b] = t.a.wall / t.b.wall;
+    state.counters[a + "_over_" + b + "_cpu"] = t.a.cpu / t.b.cpu;
+    state.counters[a + "_ns_per_order_cpu"] = t.a.cpu * 1e9 / n;
+    state.counters[b + "_ns_per_order_cpu"] = t.b.cpu * 1e9 / n;
 }
 
 // --- BM_PlacesCore -----------------------------------------------------------
@@ -243,15 +210,7 @@ void BM_PlacesCore(benchmark::State& state) {
         // The Time column shows the median wall time of one solve with places.
         state.SetIterationTime(t.a.wall);
     }
-    const double n = static_cast<double>(places->orders);
-    state.counters["places_us"] = t.a.wall * 1e6;
-    state.counters["places_cpu_us"] = t.a.cpu * 1e6;
-    state.counters["convex_us"] = t.b.wall * 1e6;
-    state.counters["convex_cpu_us"] = t.b.cpu * 1e6;
-    state.counters["places_over_convex"] = t.a.wall / t.b.wall;
-    state.counters["places_over_convex_cpu"] = t.a.cpu / t.b.cpu;
-    state.counters["places_ns_per_order_cpu"] = t.a.cpu * 1e9 / n;
-    state.counters["convex_ns_per_order_cpu"] = t.b.cpu * 1e9 / n;
+    report_pair(state, t, "places", "convex", places->orders);
     state.counters["price_levels"] = static_cast<double>(price_levels(m1));
     // Round 1, for the reader: what freight and the routes cost in welfare
     // and volume (below 2^53, so exact in a double).
@@ -422,39 +381,15 @@ LpOutcome read_lp(const PlacesLp& lp, const ClpSimplex& model) {
     return out;
 }
 
-struct ClpPerCall {
-    PerCall build, solve;
-};
-
 /// `calls` CLP solves, rounds taken in turn from `*k`, each with a fresh
 /// model; the build (levels and loadProblem) and the solve timed apart.
 ClpPerCall time_clp(const SizeSet& set, std::size_t& k, std::int64_t calls) {
-    ClpPerCall t;
     PlacesLp lp;
-    for (std::int64_t i = 0; i < calls; ++i) {
-        ClpSimplex model;
-        const double c0 = cpu_seconds();
-        const auto w0 = std::chrono::steady_clock::now();
-        build_lp(set.cases[k]->book, lp);
+    auto build = [&](const Market& m, ClpSimplex& model) {
+        build_lp(m, lp);
         load(lp, model);
-        const double c1 = cpu_seconds();
-        const auto w1 = std::chrono::steady_clock::now();
-        model.initialSolve();
-        const double c2 = cpu_seconds();
-        const auto w2 = std::chrono::steady_clock::now();
-        benchmark::DoNotOptimize(model.objectiveValue());
-        t.build.wall += std::chrono::duration<double>(w1 - w0).count();
-        t.build.cpu += c1 - c0;
-        t.solve.wall += std::chrono::duration<double>(w2 - w1).count();
-        t.solve.cpu += c2 - c1;
-        k = set.next(k);
-    }
-    const double c = static_cast<double>(calls);
-    for (PerCall* p : {&t.build, &t.solve}) {
-        p->wall /= c;
-        p->cpu /= c;
-    }
-    return t;
+    };
+    return time_lp<ClpSimplex>(set, k, calls, build, [](ClpSimplex& model) { model.initialSolve(); });
 }
 
 void BM_PlacesClp(benchmark::State& state) {
@@ -502,40 +437,14 @@ void BM_PlacesClp(benchmark::State& state) {
     }
 
     auto core = [](const Market& m) { places_solve(m); };
-    constexpr double batch_seconds = 0.02;
-    ClpPerCall clp_t;
-    PerCall core_t;
+    CoreVsClp t;
     for (auto _ : state) {
-        std::size_t core_k = 0, clp_k = 0;
-        const std::int64_t core_calls = calls_for(*places, core_k, core, batch_seconds);
-        const ClpPerCall once = time_clp(*places, clp_k, 1);
-        const std::int64_t clp_calls = std::max<std::int64_t>(
-            1, static_cast<std::int64_t>(std::ceil(batch_seconds / std::max(once.solve.wall + once.build.wall, 1e-9))));
-        std::vector<PerCall> core_v, build_v, solve_v;
-        for (int r = 0; r < kRepetitions; ++r)
-            for (int kind = 0; kind < 2; ++kind) {
-                if ((r + kind) % 2 == 0) {
-                    core_v.push_back(time_per_call(*places, core_k, core, core_calls));
-                } else {
-                    const ClpPerCall t = time_clp(*places, clp_k, clp_calls);
-                    build_v.push_back(t.build);
-                    solve_v.push_back(t.solve);
-                }
-            }
-        core_t = median(core_v);
-        clp_t = {median(build_v), median(solve_v)};
+        // The LP's batches are sized by its build and solve together.
+        t = core_vs_clp(*places, core, time_clp, LpBatch::build_and_solve, 0.02);
         // The Time column shows the median wall time of one CLP solve.
-        state.SetIterationTime(clp_t.solve.wall);
+        state.SetIterationTime(t.clp.solve.wall);
     }
-    state.counters["core_us"] = core_t.wall * 1e6;
-    state.counters["core_cpu_us"] = core_t.cpu * 1e6;
-    state.counters["clp_solve_us"] = clp_t.solve.wall * 1e6;
-    state.counters["clp_solve_cpu_us"] = clp_t.solve.cpu * 1e6;
-    state.counters["clp_build_us"] = clp_t.build.wall * 1e6;
-    state.counters["clp_build_cpu_us"] = clp_t.build.cpu * 1e6;
-    state.counters["clp_over_core"] = clp_t.solve.wall / core_t.wall;
-    state.counters["clp_over_core_cpu"] = clp_t.solve.cpu / core_t.cpu;
-    state.counters["clp_with_build_over_core_cpu"] = (clp_t.build.cpu + clp_t.solve.cpu) / core_t.cpu;
+    report_core_vs_clp(state, t);
     state.counters["lp_columns"] = static_cast<double>(columns);
     state.counters["lp_rows"] = static_cast<double>(rows);
     state.counters["welfare_core"] = static_cast<double>(first_core);
@@ -623,16 +532,11 @@ void BM_PlacesBlocks(benchmark::State& state) {
             for (int run = 0; run < kBlockRuns; ++run) {
                 // Interleaved, the order alternating, as everywhere else.
                 for (int kind = 0; kind < 2; ++kind) {
-                    const double cpu0 = cpu_seconds();
-                    const auto wall0 = std::chrono::steady_clock::now();
                     try {
-                        if ((run + kind) % 2 == 0) {
-                            r.found = jpclear::solve(pair.with->book, options);
-                            search_v.push_back({seconds_since(wall0), cpu_seconds() - cpu0});
-                        } else {
-                            relaxed = jpclear::solve(pair.relaxed->book);
-                            relaxed_v.push_back({seconds_since(wall0), cpu_seconds() - cpu0});
-                        }
+                        if ((run + kind) % 2 == 0)
+                            search_v.push_back(time_once([&] { r.found = jpclear::solve(pair.with->book, options); }));
+                        else
+                            relaxed_v.push_back(time_once([&] { relaxed = jpclear::solve(pair.relaxed->book); }));
                     } catch (const std::exception& e) {
                         r.failure = e.what();
                     }
@@ -704,18 +608,14 @@ void BM_PlacesBlocks(benchmark::State& state) {
         state.counters[seed + "welfare"] = static_cast<double>(r.welfare);
         state.counters[seed + "binding"] = binds ? 1 : 0;
     }
-    auto median_of = [](std::vector<double> v) {
-        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-        return v.empty() ? 0.0 : v[v.size() / 2];
-    };
     state.counters["seeds"] = static_cast<double>(results.size());
     state.counters["block_per_mille"] = static_cast<double>(per_mille);
     state.counters["proven"] = static_cast<double>(proven);
     state.counters["binding"] = static_cast<double>(binding);
     state.counters["worst_cpu_ms"] = worst_cpu * 1e3;
     state.counters["worst_wall_ms"] = worst_wall * 1e3;
-    state.counters["median_cpu_ms"] = median_of(cpus) * 1e3;
-    state.counters["median_over_relaxed_cpu"] = median_of(ratios);
+    state.counters["median_cpu_ms"] = median_value(cpus) * 1e3;
+    state.counters["median_over_relaxed_cpu"] = median_value(ratios);
     state.counters["worst_over_relaxed_cpu"] = worst_ratio;
     state.counters["most_nodes"] = static_cast<double>(most_nodes);
 #ifdef JPCLEAR_BENCH_HAVE_CBC
@@ -745,17 +645,11 @@ struct Parts {
 
 Parts time_parts(const Case& c) {
     Parts p;
-    auto timed = [](PerCall& into, auto&& fn) {
-        const double cpu0 = cpu_seconds();
-        const auto wall0 = std::chrono::steady_clock::now();
-        fn();
-        into = {seconds_since(wall0), cpu_seconds() - cpu0};
-    };
     jpclear::Prepared prepared;
     jpclear::Solution solution;
-    timed(p.prepare, [&] { prepared = jpclear::prepare(c.round); });
-    timed(p.solve, [&] { solution = jpclear::solve(prepared.book); });
-    timed(p.build, [&] {
+    p.prepare = time_once([&] { prepared = jpclear::prepare(c.round); });
+    p.solve = time_once([&] { solution = jpclear::solve(prepared.book); });
+    p.build = time_once([&] {
         jpclear::Result r = jpclear::build_result(c.round, prepared.book, solution);
         benchmark::DoNotOptimize(r.bids.data());
     });
@@ -804,15 +698,7 @@ void BM_PlacesClear(benchmark::State& state) {
         // The Time column shows the median wall time of clear() with places.
         state.SetIterationTime(t.a.wall);
     }
-    const double n = static_cast<double>(places->orders);
-    state.counters["places_us"] = t.a.wall * 1e6;
-    state.counters["places_cpu_us"] = t.a.cpu * 1e6;
-    state.counters["one_place_us"] = t.b.wall * 1e6;
-    state.counters["one_place_cpu_us"] = t.b.cpu * 1e6;
-    state.counters["places_over_one_place"] = t.a.wall / t.b.wall;
-    state.counters["places_over_one_place_cpu"] = t.a.cpu / t.b.cpu;
-    state.counters["places_ns_per_order_cpu"] = t.a.cpu * 1e9 / n;
-    state.counters["one_place_ns_per_order_cpu"] = t.b.cpu * 1e9 / n;
+    report_pair(state, t, "places", "one_place", places->orders);
     for (const auto& [prefix, p] : {std::pair{"places_", &with}, std::pair{"one_place_", &without}}) {
         const std::string s = prefix;
         state.counters[s + "prepare_cpu_us"] = p->prepare.cpu * 1e6;

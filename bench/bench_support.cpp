@@ -85,18 +85,32 @@ void report_per_order(benchmark::State& state, std::int64_t orders, double cpu_s
             cpu_s * 1e9 / (static_cast<double>(state.iterations()) * static_cast<double>(orders));
 }
 
+double median_value(std::vector<double> v) {
+    if (v.empty()) return 0;
+    const auto m = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+    std::nth_element(v.begin(), m, v.end());
+    return *m;
+}
+
 PerCall median(const std::vector<PerCall>& v) {
     std::vector<double> wall, cpu;
     for (const PerCall& t : v) {
         wall.push_back(t.wall);
         cpu.push_back(t.cpu);
     }
-    auto mid = [](std::vector<double>& x) {
-        auto m = x.begin() + static_cast<std::ptrdiff_t>(x.size() / 2);
-        std::nth_element(x.begin(), m, x.end());
-        return *m;
-    };
-    return {mid(wall), mid(cpu)};
+    return {median_value(std::move(wall)), median_value(std::move(cpu))};
+}
+
+void report_core_vs_clp(benchmark::State& state, const CoreVsClp& t) {
+    state.counters["core_us"] = t.core.wall * 1e6;
+    state.counters["core_cpu_us"] = t.core.cpu * 1e6;
+    state.counters["clp_solve_us"] = t.clp.solve.wall * 1e6;
+    state.counters["clp_solve_cpu_us"] = t.clp.solve.cpu * 1e6;
+    state.counters["clp_build_us"] = t.clp.build.wall * 1e6;
+    state.counters["clp_build_cpu_us"] = t.clp.build.cpu * 1e6;
+    state.counters["clp_over_core"] = t.clp.solve.wall / t.core.wall;
+    state.counters["clp_over_core_cpu"] = t.clp.solve.cpu / t.core.cpu;
+    state.counters["clp_with_build_over_core_cpu"] = (t.clp.build.cpu + t.clp.solve.cpu) / t.core.cpu;
 }
 
 void clear_core(const OrderBook& book, ConvexWorkspace& ws) {

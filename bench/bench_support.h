@@ -1,7 +1,8 @@
 #pragma once
 // What every benchmark source of jpclear_bench shares: the generated rounds of
 // each size (made once per process, whichever source asks first), the clocks,
-// and the interleaved-median timing that ratio counters are built on.
+// the interleaved-median timing that ratio counters are built on, and the
+// core-against-CLP comparison of BM_ClpLp and BM_PlacesClp.
 //
 // The rounds are cached in bench_support.cpp rather than in this header so
 // that one 10^6-order round is generated once, not once per source file.
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -80,18 +82,46 @@ struct PerCall {
     double cpu = 0;
 };
 
+/// Median of `v` (the upper of the two middle values for an even count), 0
+/// when `v` is empty.
+double median_value(std::vector<double> v);
+
 /// Medians of the wall and CPU times, each taken on its own.
 PerCall median(const std::vector<PerCall>& v);
 
-/// Time per call of `fn(book)` over `calls` back-to-back calls, the rounds
-/// taken in turn from `*k`, so that clock resolution and call overhead vanish
-/// even at 10^3 orders.
+/// Wall-clock seconds since `start`.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// The wall and CPU time of one call of `fn()`.
+template <class Fn>
+PerCall time_once(Fn&& fn) {
+    const double cpu_start = cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    return {seconds_since(start), cpu_seconds() - cpu_start};
+}
+
+/// `fn` called on one round: with the whole Case when it takes one (clear()
+/// needs the Round), else with the round's book.
+template <class Fn>
+void call_on(Fn& fn, const Case& c) {
+    if constexpr (std::is_invocable_v<Fn&, const Case&>)
+        fn(c);
+    else
+        fn(c.book);
+}
+
+/// Time per call of `fn` over `calls` back-to-back calls, the rounds taken in
+/// turn from `*k` (see call_on() for what `fn` is given), so that clock
+/// resolution and call overhead vanish even at 10^3 orders.
 template <class Fn>
 PerCall time_per_call(const SizeSet& set, std::size_t& k, Fn&& fn, std::int64_t calls) {
     const double cpu_start = cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     for (std::int64_t i = 0; i < calls; ++i) {
-        fn(set.cases[k]->book);
+        call_on(fn, *set.cases[k]);
         k = set.next(k);
     }
     const auto stop = std::chrono::steady_clock::now();
@@ -112,6 +142,120 @@ std::int64_t calls_for(const SizeSet& set, std::size_t& k, Fn&& fn, double targe
 /// is one measured batch, and enough that a burst of noise hitting one or two
 /// repetitions is dropped.
 inline constexpr int kRepetitions = 7;
+
+/// `a()` and `b()` kRepetitions times each, interleaved, the order
+/// alternating (a b, b a, a b, ...), so that neither always runs on caches
+/// warmed or flushed by the other.
+template <class A, class B>
+void alternate(A&& a, B&& b) {
+    for (int r = 0; r < kRepetitions; ++r)
+        for (int kind = 0; kind < 2; ++kind) {
+            if ((r + kind) % 2 == 0)
+                a();
+            else
+                b();
+        }
+}
+
+/// The medians of two kinds of call timed by interleaved().
+struct Pair {
+    PerCall a, b;
+};
+
+/// Batches of `fn_a` on `set_a` and of `fn_b` on `set_b` (each walking its
+/// own rounds), interleaved by alternate(); the medians of each. The first
+/// call of each warms it (workspace, caches) and sizes its batches to about
+/// `batch_seconds`.
+template <class FnA, class FnB>
+Pair interleaved(const SizeSet& set_a, FnA&& fn_a, const SizeSet& set_b, FnB&& fn_b, double batch_seconds) {
+    std::size_t ka = 0, kb = 0;
+    const std::int64_t calls_a = calls_for(set_a, ka, fn_a, batch_seconds);
+    const std::int64_t calls_b = calls_for(set_b, kb, fn_b, batch_seconds);
+    std::vector<PerCall> va, vb;
+    alternate([&] { va.push_back(time_per_call(set_a, ka, fn_a, calls_a)); },
+              [&] { vb.push_back(time_per_call(set_b, kb, fn_b, calls_b)); });
+    return {median(va), median(vb)};
+}
+
+// --- the core against an LP solver (BM_ClpLp, BM_PlacesClp) --------------------
+
+/// Per call of an LP batch: building the model and solving it, apart.
+struct ClpPerCall {
+    PerCall build, solve;
+};
+
+/// `calls` LP solves, rounds taken in turn from `*k`. Each call makes a fresh
+/// Model (a solved one would return at once); `build(book, model)` and
+/// `solve(model)` are timed with separate clocks around each, and the sums
+/// divided by `calls`. Model is ClpSimplex; a template so that this header
+/// needs no CLP.
+template <class Model, class Build, class Solve>
+ClpPerCall time_lp(const SizeSet& set, std::size_t& k, std::int64_t calls, Build&& build, Solve&& solve) {
+    ClpPerCall t;
+    for (std::int64_t i = 0; i < calls; ++i) {
+        Model model;
+        const double c0 = cpu_seconds();
+        const auto w0 = std::chrono::steady_clock::now();
+        build(set.cases[k]->book, model);
+        const double c1 = cpu_seconds();
+        const auto w1 = std::chrono::steady_clock::now();
+        solve(model);
+        const double c2 = cpu_seconds();
+        const auto w2 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(model.objectiveValue());
+        t.build.wall += std::chrono::duration<double>(w1 - w0).count();
+        t.build.cpu += c1 - c0;
+        t.solve.wall += std::chrono::duration<double>(w2 - w1).count();
+        t.solve.cpu += c2 - c1;
+        k = set.next(k);
+    }
+    const double c = static_cast<double>(calls);
+    for (PerCall* p : {&t.build, &t.solve}) {
+        p->wall /= c;
+        p->cpu /= c;
+    }
+    return t;
+}
+
+/// What an LP batch is sized by: one call's solve alone, or its build and
+/// solve together.
+enum class LpBatch { solve, build_and_solve };
+
+/// The medians of core_vs_clp().
+struct CoreVsClp {
+    PerCall core;
+    ClpPerCall clp;
+};
+
+/// Batches of the core (`core`, as for time_per_call()) and of the LP solver
+/// (`time_clp(set, k, calls)`, returning a ClpPerCall) on the same rounds,
+/// each kind walking them with its own cursor, interleaved by alternate();
+/// the medians of the core and of the LP's build and solve, each taken on
+/// its own. The core's batches last about `batch_seconds`, and so do the
+/// LP's, judged by one call as `sizing` says.
+template <class Core, class TimeClp>
+CoreVsClp core_vs_clp(const SizeSet& set, Core&& core, TimeClp&& time_clp, LpBatch sizing, double batch_seconds) {
+    std::size_t core_k = 0, clp_k = 0;
+    const std::int64_t core_calls = calls_for(set, core_k, core, batch_seconds);
+    const ClpPerCall once = time_clp(set, clp_k, std::int64_t{1});
+    const double once_s = sizing == LpBatch::solve ? once.solve.wall : once.solve.wall + once.build.wall;
+    const std::int64_t clp_calls =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(batch_seconds / std::max(once_s, 1e-9))));
+    std::vector<PerCall> core_v, build_v, solve_v;
+    alternate([&] { core_v.push_back(time_per_call(set, core_k, core, core_calls)); },
+              [&] {
+                  const ClpPerCall t = time_clp(set, clp_k, clp_calls);
+                  build_v.push_back(t.build);
+                  solve_v.push_back(t.solve);
+              });
+    return {median(core_v), {median(build_v), median(solve_v)}};
+}
+
+/// The counters both LP benchmarks report from core_vs_clp()'s medians:
+/// core_us, core_cpu_us, clp_solve_us, clp_solve_cpu_us, clp_build_us,
+/// clp_build_cpu_us, clp_over_core, clp_over_core_cpu (the solve alone) and
+/// clp_with_build_over_core_cpu.
+void report_core_vs_clp(benchmark::State& state, const CoreVsClp& t);
 
 /// The core as a caller uses it: the Allocation it returns (two fill vectors)
 /// is made and freed each call, and counts.
