@@ -21,11 +21,11 @@
 //
 // Algorithm. Successive shortest paths: label-correcting Bellman-Ford (a
 // queue of changed nodes) from S on the residual graph (costs may be
-// negative; min-cost flows keep it free of negative cycles), augment along the path by its bottleneck, repeat while the path
-// costs < 0 (welfare grows); then, since the spec maximises V next, while it
-// costs 0, up to an optional volume limit. Path costs never decrease, so the
-// flow after the negative paths is the least V among welfare-optimal flows
-// and the flow at the end the largest (within the limit).
+// negative; min-cost flows keep it free of negative cycles), augment along
+// the path by its bottleneck, repeat while the path costs < 0 (welfare
+// grows); then, since the spec maximises V next, while it costs 0, up to an
+// optional volume limit. Path costs never decrease, so the flow at the end
+// is the welfare-optimal flow with the largest V (within the limit).
 //
 // Complexity. Each augmentation fills or empties a segment or a route, so
 // there are O(segments + routes) of them in practice, each O(nodes x arcs)
@@ -100,8 +100,6 @@ public:
     struct Outcome {
         int128 forced = 0;               ///< forced lots that flow
         std::int64_t volume = 0;         ///< flow from S to T
-        std::int64_t least_volume = 0;   ///< flow when the paths that gain welfare ran out
-        std::int64_t augmentations = 0;
     };
 
     /// Successive shortest paths: every path that forces lots or gains
@@ -112,17 +110,12 @@ public:
         std::vector<Cost> dist(node_count_);
         std::vector<Step> pred(node_count_);
         std::vector<char> reached(node_count_);
-        bool gaining = true;
         for (;;) {
             if (!shortest_path(dist, pred, reached)) break;
             const Cost& c = dist[sink];
             const bool gains = c.force < 0 || (c.force == 0 && c.main < 0);
             if (!gains) {
                 if (c.force > 0 || c.main > 0 || c.detour > 0) break;
-                if (gaining) {
-                    gaining = false;
-                    out.least_volume = out.volume;
-                }
                 if (out.volume >= volume_limit) break;
             }
             std::int64_t amount = gains ? unlimited : volume_limit - out.volume;
@@ -130,9 +123,7 @@ public:
             for (std::uint32_t v = sink; v != source; v = pred[v].from) push(pred[v], amount);
             out.volume += amount;
             out.forced -= c.force * amount;
-            ++out.augmentations;
         }
-        if (gaining) out.least_volume = out.volume;
         return out;
     }
 

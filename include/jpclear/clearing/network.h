@@ -101,13 +101,10 @@ public:
         }, m.offer_id);
     }
 
-    const Market& market() const { return m_; }
-
     struct Solved {
         NetworkAllocation allocation;
         int128 welfare = 0;            ///< tick-lots
         bool feasible = true;          ///< every forced lot flows (fixings and the volume range met)
-        std::int64_t least_volume = 0; ///< least V among the optimal flows
         /// Lots on the detour arcs (with `one_price`): > 0 when no physical
         /// flow reaches the optimum under one price per place (then
         /// `allocation` does not balance and must not be used).
@@ -228,7 +225,6 @@ public:
         const FlowNetwork::Outcome run = net.run(volume.high);
         Solved out;
         out.feasible = run.forced == forced_lots;
-        out.least_volume = run.least_volume;
         for (std::uint32_t e : detour_edge) out.detour += net.edge_flow(e);
         NetworkAllocation& a = out.allocation;
         a.fills.bid_fill.assign(m_.bid_count(), 0);
