@@ -90,17 +90,22 @@ void expect_same_round(const Round& a, const Round& b) {
     }
 }
 
-// FNV-1a over every order field, in a fixed text form.
-std::uint64_t fingerprint(const Round& r) {
+// FNV-1a over a sequence of strings, each closed by a separator byte.
+struct Fnv1a {
     std::uint64_t h = 0xcbf29ce484222325ull;
-    auto add = [&h](const std::string& s) {
+    void operator()(const std::string& s) {
         for (char c : s) {
             h ^= static_cast<unsigned char>(c);
             h *= 0x100000001b3ull;
         }
         h ^= 0xff;
         h *= 0x100000001b3ull;
-    };
+    }
+};
+
+// FNV-1a over every order field, in a fixed text form.
+std::uint64_t fingerprint(const Round& r) {
+    Fnv1a add;
     for (const Bid& b : r.bids) {
         add(b.id);
         add(b.buyer);
@@ -120,7 +125,7 @@ std::uint64_t fingerprint(const Round& r) {
         add(o.currency.value_or("-"));
         add(o.certified ? "1" : "0");
     }
-    return h;
+    return add.h;
 }
 
 // --- determinism --------------------------------------------------------------
@@ -491,15 +496,7 @@ const std::set<std::string> jp_places = {"JP-YOK", "JP-NGO"};
 
 // FNV-1a over every place field: deliveries, ports and the route table.
 std::uint64_t places_fingerprint(const Round& r) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    auto add = [&h](const std::string& s) {
-        for (char c : s) {
-            h ^= static_cast<unsigned char>(c);
-            h *= 0x100000001b3ull;
-        }
-        h ^= 0xff;
-        h *= 0x100000001b3ull;
-    };
+    Fnv1a add;
     for (const Bid& b : r.bids) add(b.delivery.value_or("-"));
     for (const Offer& o : r.offers) add(o.port.value_or("-"));
     if (r.logistics)
@@ -510,7 +507,7 @@ std::uint64_t places_fingerprint(const Round& r) {
             add(route.currency.value_or("-"));
             add(route.capacity_lots ? std::to_string(*route.capacity_lots) : "-");
         }
-    return h;
+    return add.h;
 }
 
 // The round with its places taken out.
