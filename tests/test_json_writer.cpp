@@ -71,10 +71,10 @@ Result small_result() {
     r.offers = {order(0, 10, FillStatus::filled, "14050"), order(1, 5, FillStatus::filled, "14050")};
     r.awards = {Award{OrderIndex{0}, OrderIndex{0}, Lots{10}, dec("14050")},
                 Award{OrderIndex{1}, OrderIndex{1}, Lots{5}, dec("14050")}};
-    r.blocs["EU"] = BlocTotals{1, Lots{10}, Lots{10}, dec("2810000")};
-    r.blocs["JP"] = BlocTotals{1, Lots{8}, Lots{5}, dec("1405000")};
-    r.origins["AU"] = OriginTotals{Lots{10}, dec("0.666667"), dec("0.70"), Lots{10}};
-    r.origins["CL"] = OriginTotals{Lots{5}, dec("0.333333"), dec("0.7"), Lots{10}};
+    r.blocs["EU"] = BlocTotals{1, Lots{10}, Lots{10}, dec("2810000"), dec("150")};
+    r.blocs["JP"] = BlocTotals{1, Lots{8}, Lots{5}, dec("1405000"), dec("450")};
+    r.origins["AU"] = OriginTotals{Lots{10}, dec("0.666667"), dec("0.70"), Lots{10}, dec("300")};
+    r.origins["CL"] = OriginTotals{Lots{5}, dec("0.333333"), dec("0.7"), Lots{10}, dec("100.25")};
     r.price_digits = 2;
     return r;
 }
@@ -146,12 +146,12 @@ TEST(JsonWriter, ResultHasFixedKeyOrderLayoutAndNumberFormat) {
     {"bid": "b-2", "offer": "o-2", "lots": 5, "price": "14050.00"}
   ],
   "blocs": {
-    "EU": {"bids": 1, "requested_lots": 10, "filled_lots": 10, "cost": "2810000.00"},
-    "JP": {"bids": 1, "requested_lots": 8, "filled_lots": 5, "cost": "1405000.00"}
+    "EU": {"bids": 1, "requested_lots": 10, "filled_lots": 10, "cost": "2810000.00", "buyer_surplus": "150.00"},
+    "JP": {"bids": 1, "requested_lots": 8, "filled_lots": 5, "cost": "1405000.00", "buyer_surplus": "450.00"}
   },
   "origins": {
-    "AU": {"lots": 10, "share": "0.666667", "cap": "0.7", "cap_lots": 10},
-    "CL": {"lots": 5, "share": "0.333333", "cap": "0.7", "cap_lots": 10}
+    "AU": {"lots": 10, "share": "0.666667", "cap": "0.7", "cap_lots": 10, "supplier_surplus": "300.00"},
+    "CL": {"lots": 5, "share": "0.333333", "cap": "0.7", "cap_lots": 10, "supplier_surplus": "100.25"}
   }
 }
 )";
@@ -228,8 +228,8 @@ TEST(JsonWriter, MoneyAndPricesHaveTheTicksDigitsAndNeverLoseAny) {
     r.origins["CL"].share = Decimal();
     const std::string json = result_json(round, r);
     EXPECT_NE(json.find("\"cleared_tonnes\": \"0.5\","), std::string::npos);
-    EXPECT_NE(json.find(R"("AU": {"lots": 10, "share": "1.000000", "cap": "1"})"), std::string::npos) << json;
-    EXPECT_NE(json.find(R"("CL": {"lots": 5, "share": "0.000000", "cap_lots": 10})"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("AU": {"lots": 10, "share": "1.000000", "cap": "1", "supplier_surplus": "300.00"})"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("CL": {"lots": 5, "share": "0.000000", "cap_lots": 10, "supplier_surplus": "100.25"})"), std::string::npos) << json;
     // bound only under limit.
     r.bound.reset();
     EXPECT_EQ(result_json(round, r).find("\"bound\""), std::string::npos);

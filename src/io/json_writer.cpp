@@ -203,14 +203,15 @@ void write_result(Writer& w, const Round* round, const Result& r) {
     w.raw(",\n  ").key("blocs");
     write_map(w, r.blocs, [&](const BlocTotals& b) {
         w.raw("{").key("bids").num(b.bids).raw(", ").key("requested_lots").num(b.requested.count).raw(", ");
-        w.key("filled_lots").num(b.filled.count).raw(", ").key("cost").dec(b.cost, d).raw("}");
+        w.key("filled_lots").num(b.filled.count).raw(", ").key("cost").dec(b.cost, d);
+        w.raw(", ").key("buyer_surplus").dec(b.buyer_surplus, d).raw("}");
     });
     w.raw(",\n  ").key("origins");
     write_map(w, r.origins, [&](const OriginTotals& o) {
         w.raw("{").key("lots").num(o.lots.count).raw(", ").key("share").dec(o.share, 6);
         if (o.cap) w.raw(", ").key("cap").dec(*o.cap, 0);
         if (o.cap_lots) w.raw(", ").key("cap_lots").num(o.cap_lots->count);
-        w.raw("}");
+        w.raw(", ").key("supplier_surplus").dec(o.supplier_surplus, d).raw("}");
     });
     if (r.has_places) write_places(w, r, d);
     w.raw("\n}\n");

@@ -83,7 +83,8 @@ struct BlocTotals {
     std::int64_t bids = 0;
     Lots requested;
     Lots filled;
-    Decimal cost;  ///< what the bloc's buyers pay in all
+    Decimal cost;           ///< what the bloc's buyers pay in all
+    Decimal buyer_surplus;  ///< sum of (limit - price paid) x tonnes over its bids; blocs add up to Result::buyer_surplus
 };
 
 struct OriginTotals {
@@ -91,6 +92,7 @@ struct OriginTotals {
     Decimal share;                   ///< lots / cleared lots, 6 decimals
     std::optional<Decimal> cap;      ///< rules.max_origin_share, when set
     std::optional<Lots> cap_lots;    ///< floor(cap * V)
+    Decimal supplier_surplus;        ///< sum of (price received - ask) x tonnes; origins add up to Result::supplier_surplus
 };
 
 /// One place of a round with logistics (spec 10).

@@ -336,7 +336,8 @@ private:
     void bids(Result& r) {
         r.bids.reserve(book_.bid_count());
         std::unordered_map<std::string_view, BlocTotals*> bloc_of;
-        std::unordered_map<std::string_view, int128> bloc_cost;  // tick-lots
+        std::unordered_map<std::string_view, int128> bloc_cost, bloc_surplus;  // tick-lots
+        int128 surplus_total = 0;
         for (std::size_t b = 0; b < book_.bid_count(); ++b) {
             const Bid& bid = round_.bids[b];
             const std::int64_t x = a_.bid_fill[b], L = book_.bid_lots[b], P = book_.bid_price[b];
@@ -380,13 +381,23 @@ private:
             t.filled += Lots{x};
             int128& cost = bloc_cost[bid.bloc];
             cost = checked_add(cost, checked_mul(pl.buyers_pay, x));
+            if (x > 0) {
+                const int128 surplus = checked_mul(P - pl.buyers_pay, x);
+                int128& s = bloc_surplus[bid.bloc];
+                s = checked_add(s, surplus);
+                surplus_total = checked_add(surplus_total, surplus);
+            }
             r.bids.push_back(std::move(o));
         }
         for (auto& [code, cost] : bloc_cost) r.blocs[std::string(code)].cost = money(cost);
+        for (auto& [code, s] : bloc_surplus) r.blocs[std::string(code)].buyer_surplus = money(s);
+        if (money(surplus_total) != r.buyer_surplus)
+            throw std::logic_error("jpclear: the blocs' surpluses do not add up to the buyer surplus");
     }
 
     void offers(Result& r) {
         r.offers.reserve(round_.offers.size());
+        origin_surplus_.assign(book_.origins.size(), 0);
         std::size_t e = 0;  // index among eligible offers
         for (std::size_t i = 0; i < round_.offers.size(); ++i) {
             const Offer& offer = round_.offers[i];
@@ -414,6 +425,10 @@ private:
             o.filled = Lots{y};
             o.status = fill_status(y, L);
             if (y > 0) o.price = price(uniform() ? pl.offers_receive : A);
+            if (y > 0 && uniform()) {
+                int128& s = origin_surplus_[book_.offer_origin[e]];
+                s = checked_add(s, checked_mul(pl.offers_receive - A, y));
+            }
             if (o.status != FillStatus::filled) {
                 const std::uint32_t origin = book_.offer_origin[e];
                 if (a_.volume == 0) {
@@ -510,6 +525,10 @@ private:
     }
 
     void origins(Result& r) {
+        int128 surplus_total = 0;
+        for (int128 s : origin_surplus_) surplus_total = checked_add(surplus_total, s);
+        if (money(surplus_total) != r.supplier_surplus)
+            throw std::logic_error("jpclear: the origins' surpluses do not add up to the supplier surplus");
         for (std::size_t c = 0; c < book_.origins.size(); ++c) {
             OriginTotals t;
             t.lots = Lots{origin_lots_[c]};
@@ -518,6 +537,7 @@ private:
             if (a_.volume > 0)
                 share = (static_cast<int128>(origin_lots_[c]) * 2'000'000 + a_.volume) / (2 * static_cast<int128>(a_.volume));
             t.share = Decimal::from_units(share, 6);
+            t.supplier_surplus = money(origin_surplus_[c]);
             if (book_.max_origin_share) {
                 t.cap = book_.max_origin_share;
                 t.cap_lots = Lots{cap_lots_};
@@ -539,6 +559,7 @@ private:
     std::int64_t offer_reference_ = 0;  // ticks
     std::vector<bool> at_cap_;
     std::vector<std::int64_t> origin_lots_;
+    std::vector<int128> origin_surplus_;  // tick-lots, by origin index
     std::int64_t cap_lots_ = 0;
 };
 
