@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -192,13 +193,90 @@ constexpr bool origins_well_formed() {
 }
 static_assert(origins_well_formed(), "origin weights are per mille and supplier names short");
 
-const Origin& pick_origin(Rng& rng) {
-    std::uint64_t r = rng.below(1000);
-    for (const Origin& o : origins) {
-        if (r < o.per_mille) return o;
-        r -= o.per_mille;
+// The supply mix of one round: the table's weights, or the spec's over the
+// table's origins and any others (with made-up supplier names).
+struct MixEntry {
+    std::string code;
+    std::array<std::string, 3> suppliers;
+    std::uint64_t weight;
+    std::size_t table_index;  // into origins / origin_ports; origins.size() when not in the table
+};
+
+std::size_t table_index(std::string_view code) {
+    std::size_t i = 0;
+    while (i < origins.size() && origins[i].code != code) ++i;
+    return i;
+}
+
+std::vector<MixEntry> make_mix(const GenerateSpec& spec) {
+    std::vector<MixEntry> mix;
+    auto add = [&](std::string_view code, std::uint64_t weight) {
+        MixEntry e{std::string(code), {}, weight, table_index(code)};
+        for (std::size_t k = 0; k < 3; ++k)
+            e.suppliers[k] = e.table_index < origins.size()
+                                 ? std::string(origins[e.table_index].suppliers[k])
+                                 : std::string(code) + " Supplier " + static_cast<char>('A' + k);
+        mix.push_back(std::move(e));
+    };
+    if (spec.origin_weights.empty()) {
+        for (const Origin& o : origins) add(o.code, o.per_mille);
+        return mix;
     }
-    return origins.back();
+    for (const OriginWeight& w : spec.origin_weights) {
+        const bool code_ok = w.origin.size() == 2 && w.origin[0] >= 'A' && w.origin[0] <= 'Z' &&
+                             w.origin[1] >= 'A' && w.origin[1] <= 'Z';
+        if (!code_ok)
+            throw std::invalid_argument("origin \"" + w.origin + "\" is not two upper-case letters (ISO 3166 alpha-2)");
+        if (w.weight == 0) throw std::invalid_argument("origin " + w.origin + " has weight 0; leave it out instead");
+        for (const MixEntry& e : mix)
+            if (e.code == w.origin) throw std::invalid_argument("origin " + w.origin + " is given twice");
+        add(w.origin, w.weight);
+        if (spec.places && mix.back().table_index == origins.size())
+            throw std::invalid_argument("origin " + w.origin +
+                                        " has no port in the generated freight table; with places use only " +
+                                        "origins the table knows");
+    }
+    return mix;
+}
+
+const MixEntry& pick_origin(Rng& rng, const std::vector<MixEntry>& mix, std::uint64_t total_weight) {
+    std::uint64_t r = rng.below(total_weight);
+    for (const MixEntry& e : mix) {
+        if (r < e.weight) return e;
+        r -= e.weight;
+    }
+    return mix.back();
+}
+
+// Named mixes, in per mille of offers. The mix moves only the origin of
+// each offer (one draw whatever the mix), so rounds of the same seed under
+// different mixes have the same prices and lots: a what-if compares like
+// with like. Shares of supply are rounded from
+// public estimates of 2023-2024 (USGS, IEA); they are for what-if studies,
+// not market data.
+struct NamedMix {
+    Scenario scenario;
+    std::vector<OriginWeight> weights;
+};
+
+const std::vector<NamedMix>& named_mixes() {
+    static const std::vector<NamedMix> mixes = [] {
+        std::vector<NamedMix> m;
+        std::vector<OriginWeight> mined;
+        for (const Origin& o : origins) mined.push_back({std::string(o.code), o.per_mille});
+        m.push_back({{"lithium-mined", "today's mined lithium: AU 37%, CL 24%, CN 18%, ... (the default; a 0.65 cap never binds)"},
+                     std::move(mined)});
+        m.push_back({{"lithium-refined",
+                      "today's lithium chemicals, China dominant: CN 65%, CL 23%, AR 5%, ... (a 0.65 cap binds on CN)"},
+                     {{"CN", 650}, {"CL", 230}, {"AR", 50}, {"US", 20}, {"AU", 20}, {"DE", 10}, {"BR", 10}, {"CA", 10}}});
+        m.push_back({{"two-giants", "two dominant origins: AU 42%, CN 38%, CL 10%, ... (a 0.4 cap binds on both)"},
+                     {{"AU", 420}, {"CN", 380}, {"CL", 100}, {"AR", 50}, {"ZW", 30}, {"BR", 20}}});
+        m.push_back({{"diversified", "the alliance's aim: no origin above 22% (caps down to 0.3 do not bind)"},
+                     {{"AU", 220}, {"CL", 200}, {"CN", 150}, {"AR", 120}, {"CA", 100}, {"BR", 80}, {"ZW", 60},
+                      {"US", 40}, {"PT", 30}}});
+        return m;
+    }();
+    return mixes;
 }
 
 constexpr std::uint32_t certified_per_mille = 850;
@@ -436,7 +514,14 @@ Round generate_round(const GenerateSpec& spec) {
     round.material.lot_tonnes = Decimal::integer(20);
     round.currency = "EUR";
     round.fx.emplace("JPY", Decimal::from_units(fx_num, 4));
-    if (spec.origin_cap) round.rules.max_origin_share = Decimal::from_units(65, 2);
+    if (spec.origin_cap) {
+        if (spec.cap_share <= Decimal() || spec.cap_share > Decimal::integer(1))
+            throw std::invalid_argument("the cap " + spec.cap_share.to_string() + " is not in (0, 1]");
+        round.rules.max_origin_share = spec.cap_share;
+    }
+    const std::vector<MixEntry> mix = make_mix(spec);
+    std::uint64_t total_weight = 0;
+    for (const MixEntry& e : mix) total_weight += e.weight;
 
     const std::uint32_t block_per_mille = spec.block_per_mille < 1000 ? spec.block_per_mille : 1000;
 
@@ -495,9 +580,9 @@ Round generate_round(const GenerateSpec& spec) {
     for (std::uint64_t i = 0; i < spec.offers; ++i) {
         Offer& o = round.offers.emplace_back();
         o.id = make_id('o', i + 1, offer_width);
-        const Origin& origin = pick_origin(rng);
-        o.origin = std::string(origin.code);
-        o.supplier = std::string(origin.suppliers[rng.below(origin.suppliers.size())]);
+        const MixEntry& origin = pick_origin(rng, mix, total_weight);
+        o.origin = origin.code;
+        o.supplier = origin.suppliers[rng.below(origin.suppliers.size())];
         const std::int64_t bp = rng.chance(tail_per_mille) ? rng.between(offer_tail_lo_bp, offer_lo_bp - 1)
                                                             : triangular(rng, offer_lo_bp, offer_hi_bp);
         o.ask = Decimal::integer(eur_price(bp));
@@ -507,7 +592,7 @@ Round generate_round(const GenerateSpec& spec) {
         // Offers are all-or-none: a supplier ships a cargo or nothing.
         if (blocks.chance(block_per_mille)) o.min_lots = o.lots;
         if (spec.places) {
-            const OriginPorts& ports = origin_ports[static_cast<std::size_t>(&origin - origins.data())];
+            const OriginPorts& ports = origin_ports[origin.table_index];
             const PlaceIndex q = where.chance(ports.first_per_mille) ? ports.first : ports.second;
             o.port = places[q];
             offered[q] += o.lots;
@@ -515,6 +600,24 @@ Round generate_round(const GenerateSpec& spec) {
     }
     if (spec.places) round.logistics = make_logistics(spec.seed, offered, bid);
     return round;
+}
+
+std::vector<Scenario> scenarios() {
+    std::vector<Scenario> out;
+    for (const NamedMix& m : named_mixes()) out.push_back(m.scenario);
+    return out;
+}
+
+std::optional<std::vector<OriginWeight>> scenario_weights(std::string_view name) {
+    for (const NamedMix& m : named_mixes())
+        if (m.scenario.name == name) return m.weights;
+    return std::nullopt;
+}
+
+std::vector<std::string> known_origins() {
+    std::vector<std::string> out;
+    for (const Origin& o : origins) out.emplace_back(o.code);
+    return out;
 }
 
 }  // namespace jpclear

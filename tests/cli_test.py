@@ -179,6 +179,37 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f"{cmd} --help prints its usage on stdout", h.returncode == 0 and h.stdout.startswith("usage:")
               and f"jpclear {cmd}" in h.stdout and h.stderr == "", h.stderr[:300])
 
+    # Origin mixes and caps for what-if studies.
+    def gen_json(*extra):
+        g = run("generate", "--bids", "300", "--offers", "200", "--seed", "3", *extra)
+        return json.loads(g.stdout) if g.returncode == 0 else None, g
+    plain, _ = gen_json()
+    for form in (("--cap", "0.4"), ("--cap=0.4",)):
+        capped, g = gen_json(*form)
+        check(f"generate {' '.join(form)} sets the cap", capped is not None
+              and capped["rules"].get("max_origin_share") == "0.4", g.stderr[:300])
+    default_cap, g = gen_json("--cap", "--blocks", "0")
+    check("generate --cap alone is 0.65", default_cap is not None
+          and default_cap["rules"].get("max_origin_share") == "0.65", g.stderr[:300])
+    refined, g = gen_json("--scenario", "lithium-refined")
+    cn = sum(o["origin"] == "CN" for o in refined["offers"]) if refined else 0
+    check("--scenario lithium-refined makes China dominant", refined is not None and cn > 110
+          and [o["ask"] for o in refined["offers"]] == [o["ask"] for o in plain["offers"]], g.stderr[:300])
+    mixed, g = gen_json("--origin-weights", "CN=62,AU=20,XK=18")
+    check("--origin-weights sets the mix", mixed is not None
+          and {o["origin"] for o in mixed["offers"]} == {"CN", "AU", "XK"}, g.stderr[:300])
+    for bad, says in ((("--origin-weights", "CN=62,AU"), "is not CODE=WEIGHT"),
+                      (("--origin-weights", "cn=5"), "two upper-case letters"),
+                      (("--scenario", "moon"), "unknown scenario"),
+                      (("--cap", "1.5"), "not a share in (0, 1]"),
+                      (("--scenario", "two-giants", "--origin-weights", "CN=1"), "give one")):
+        _, g = gen_json(*bad)
+        check(f"generate {' '.join(bad)} is a usage error", g.returncode == 2 and g.stdout == "" and says in g.stderr,
+              g.stderr[:300])
+    gh = run("generate", "--help")
+    check("generate --help lists the scenarios and examples", "lithium-refined" in gh.stdout
+          and "examples:" in gh.stdout)
+
     # A round of a million orders clears end to end (issue: it must finish).
     big = os.path.join(tmp, "million.json")
     gm = run("generate", "--bids", "909091", "--offers", "90909", "--seed", "11", "--out", big)

@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -804,6 +805,103 @@ TEST(Generate, ClearsWithRealVolume) {
         EXPECT_GT(*res.clearing_price, dec("11900"));
         EXPECT_LT(*res.clearing_price, dec("15680"));
     }
+}
+
+// --- origin mixes and caps (--scenario, --origin-weights, --cap) ----------------
+
+TEST(GenerateMix, DefaultMixIsTheLithiumMinedScenario) {
+    GenerateSpec named = spec_of(3000, 900, 4, 50, true);
+    named.origin_weights = *scenario_weights("lithium-mined");
+    expect_same_round(generate_round(spec_of(3000, 900, 4, 50, true)), generate_round(named));
+}
+
+// A mix moves origins and suppliers only: prices and lots are those of the
+// same seed under any other mix, so a what-if compares like with like.
+TEST(GenerateMix, MixMovesOnlyOrigins) {
+    const Round base = generate_round(spec_of(500, 400, 8, 100));
+    for (const Scenario& sc : scenarios()) {
+        GenerateSpec spec = spec_of(500, 400, 8, 100);
+        spec.origin_weights = *scenario_weights(sc.name);
+        const Round r = generate_round(spec);
+        ASSERT_EQ(r.offers.size(), base.offers.size());
+        for (std::size_t i = 0; i < r.offers.size(); ++i) {
+            EXPECT_EQ(r.offers[i].ask, base.offers[i].ask) << sc.name;
+            EXPECT_EQ(r.offers[i].lots, base.offers[i].lots) << sc.name;
+            EXPECT_EQ(r.offers[i].min_lots, base.offers[i].min_lots) << sc.name;
+            EXPECT_EQ(r.offers[i].certified, base.offers[i].certified) << sc.name;
+        }
+        Round bids_only = base;
+        bids_only.offers.clear();
+        Round r_bids_only = r;
+        r_bids_only.offers.clear();
+        EXPECT_EQ(fingerprint(r_bids_only), fingerprint(bids_only)) << sc.name;
+    }
+}
+
+TEST(GenerateMix, SharesFollowTheWeights) {
+    GenerateSpec spec = spec_of(10, 40000, 3);
+    spec.origin_weights = {{"CN", 62}, {"AU", 20}, {"XK", 18}};
+    const Round r = generate_round(spec);
+    std::map<std::string, std::size_t> count;
+    std::set<std::string> xk_suppliers;
+    for (const Offer& o : r.offers) {
+        ++count[o.origin];
+        if (o.origin == "XK") xk_suppliers.insert(o.supplier);
+    }
+    ASSERT_EQ(count.size(), 3u);
+    // 40,000 draws: a standard deviation under 0.25 points.
+    EXPECT_NEAR(static_cast<double>(count["CN"]) / 40000, 0.62, 0.01);
+    EXPECT_NEAR(static_cast<double>(count["AU"]) / 40000, 0.20, 0.01);
+    EXPECT_NEAR(static_cast<double>(count["XK"]) / 40000, 0.18, 0.01);
+    // An origin the generator does not know gets made-up suppliers.
+    EXPECT_EQ(xk_suppliers, (std::set<std::string>{"XK Supplier A", "XK Supplier B", "XK Supplier C"}));
+    EXPECT_TRUE(validate(r).empty()) << problems_text(validate(r));
+}
+
+TEST(GenerateMix, BadSpecsAreRefused) {
+    auto refused = [](GenerateSpec spec) {
+        EXPECT_THROW(generate_round(spec), std::invalid_argument);
+    };
+    GenerateSpec spec = spec_of(10, 10, 1);
+    spec.origin_weights = {{"CN", 0}, {"AU", 5}};
+    refused(spec);
+    spec.origin_weights = {{"cn", 5}};
+    refused(spec);
+    spec.origin_weights = {{"CHN", 5}};
+    refused(spec);
+    spec.origin_weights = {{"CN", 5}, {"CN", 5}};
+    refused(spec);
+    spec.origin_weights = {{"XK", 5}};
+    spec.places = true;  // no port for XK in the freight table
+    refused(spec);
+    spec = spec_of(10, 10, 1, 0, true);
+    spec.cap_share = Decimal();
+    refused(spec);
+    spec.cap_share = dec("1.01");
+    refused(spec);
+    spec.cap_share = dec("1");
+    EXPECT_EQ(generate_round(spec).rules.max_origin_share, dec("1"));
+}
+
+// What the scenarios' descriptions promise, on the round of the docs.
+TEST(GenerateMix, ScenariosBindWhereTheySay) {
+    auto at_cap = [](const char* scenario, const char* cap) {
+        GenerateSpec spec = spec_of(2000, 300, 1, 0, true);
+        spec.cap_share = dec(cap);
+        spec.origin_weights = *scenario_weights(scenario);
+        const ClearOutcome out = clear(generate_round(spec));
+        EXPECT_TRUE(out.ok());
+        std::set<std::string> capped;
+        for (const auto& [code, t] : out.result->origins)
+            if (t.cap_lots && t.lots == *t.cap_lots) capped.insert(code);
+        return capped;
+    };
+    EXPECT_TRUE(at_cap("lithium-mined", "0.65").empty());
+    EXPECT_EQ(at_cap("lithium-refined", "0.65"), std::set<std::string>{"CN"});
+    EXPECT_EQ(at_cap("two-giants", "0.4"), (std::set<std::string>{"AU", "CN"}));
+    EXPECT_TRUE(at_cap("diversified", "0.3").empty());
+    EXPECT_FALSE(scenario_weights("no-such-mix").has_value());
+    for (const std::string& code : known_origins()) EXPECT_EQ(code.size(), 2u);
 }
 
 // With places: every round clears, Europe and Japan get prices of their own,
