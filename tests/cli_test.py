@@ -210,6 +210,38 @@ with tempfile.TemporaryDirectory() as tmp:
     check("generate --help lists the scenarios and examples", "lithium-refined" in gh.stdout
           and "examples:" in gh.stdout)
 
+    # Reports a person reads: orders in the summary, CSV tables for a spreadsheet.
+    so = run("clear", ROUND, "--out", os.path.join(tmp, "r.json"), "--summary=orders", "--summary-rows", "2")
+    check("--summary=orders lists orders with reasons", so.returncode == 0 and "\nbids\n" in so.stdout
+          and "\noffers\n" in so.stdout and "reason" in so.stdout and " more (--summary-rows 0" in so.stdout,
+          so.stderr[:300])
+    res = json.load(open(os.path.join(tmp, "r.json")))
+    loser = next(b for b in res["bids"] if b["status"] != "filled")
+    sm = run("clear", ROUND, "--out", os.path.join(tmp, "r.json"), "--summary=orders", "--summary-match", loser["id"])
+    check("--summary-match finds one bid and says why it lost", sm.returncode == 0 and loser["reason"] in sm.stdout
+          and sm.stdout.count("\n  " + loser["id"] + " ") == 1, sm.stdout[-600:])
+    csv_dir = os.path.join(tmp, "tables", "q1")
+    co = run("clear", ROUND, "--out", os.path.join(tmp, "r.json"), "--csv-out", csv_dir)
+    names = sorted(os.listdir(csv_dir)) if os.path.isdir(csv_dir) else []
+    check("--csv-out writes the tables into a new folder", co.returncode == 0
+          and names == ["awards.csv", "bids.csv", "blocs.csv", "offers.csv", "origins.csv"], str(names) + co.stderr[:300])
+    if names:
+        import csv as csvmod
+        awards = list(csvmod.DictReader(open(os.path.join(csv_dir, "awards.csv"), newline="")))
+        want = [(a["bid"], a["offer"], str(a["lots"]), a["price"]) for a in res["awards"]]
+        got = [(a["bid"], a["offer"], a["lots"], a["price"]) for a in awards]
+        check("awards.csv is the JSON's awards, with buyer, bloc, supplier and origin", got == want
+              and all(a["buyer"] and a["bloc"] and a["supplier"] and a["origin"] for a in awards), str(got[:2]))
+        eu = run("clear", ROUND, "--out", os.path.join(tmp, "r.json"), "--csv-out", csv_dir, "--csv-style", "excel-eu")
+        blocs_eu = open(os.path.join(csv_dir, "blocs.csv"), newline="").read()
+        check("--csv-style excel-eu writes ';' and decimal commas", eu.returncode == 0
+              and blocs_eu.startswith("bloc;bids;") and ",00;" in blocs_eu, blocs_eu[:200])
+    for bad in (("--summary=everything",), ("--csv-style", "tabs")):
+        b = run("clear", ROUND, *bad)
+        check(f"clear {' '.join(bad)} is a usage error", b.returncode == 2 and b.stdout == "", b.stderr[:200])
+    ch = run("clear", "--help")
+    check("clear --help shows examples", "examples:" in ch.stdout and "--csv-out" in ch.stdout)
+
     # A round of a million orders clears end to end (issue: it must finish).
     big = os.path.join(tmp, "million.json")
     gm = run("generate", "--bids", "909091", "--offers", "90909", "--seed", "11", "--out", big)

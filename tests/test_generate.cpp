@@ -1061,6 +1061,61 @@ TEST(Summary, CapColumnAppearsWhenSet) {
     EXPECT_NE(origins[2].find("0.65 (max 123 lots)"), std::string::npos) << origins[2];
 }
 
+TEST(Summary, SurplusesPerBlocAndOriginAddUp) {
+    const Cleared c = cleared_round(1000, 300, 5);
+    const std::string text = summary_table(c.round, c.result);
+    const auto blocs = section(text, "blocs");
+    EXPECT_NE(blocs[0].find("buyer surplus (EUR)"), std::string::npos) << blocs[0];
+    // The "all" row ends with the round's buyer surplus.
+    const std::string all = row_of(blocs, "all");
+    const std::string want = c.result.buyer_surplus.to_string(c.result.price_digits);
+    EXPECT_EQ(all.substr(all.size() - want.size()), want) << all;
+    const auto origins = section(text, "origins");
+    EXPECT_NE(origins[0].find("supplier surplus (EUR)"), std::string::npos) << origins[0];
+}
+
+TEST(Summary, OrdersSectionShowsWhoWhatAndWhy) {
+    const Cleared c = cleared_round(300, 100, 7);
+    SummaryOptions options;
+    EXPECT_EQ(section(summary_table(c.round, c.result, options), "bids").size(), 0u) << "not without orders";
+    options.orders = true;
+    options.order_rows = 0;
+    const std::string text = summary_table(c.round, c.result, options);
+    const auto bids = section(text, "bids");
+    const auto offers = section(text, "offers");
+    ASSERT_EQ(bids.size(), c.round.bids.size() + 2);  // header and rule
+    ASSERT_EQ(offers.size(), c.round.offers.size() + 2);
+    for (std::size_t i = 0; i < c.round.bids.size(); ++i) {
+        const std::string& line = bids[i + 2];
+        const OrderResult& o = c.result.bids[i];
+        EXPECT_EQ(line.rfind("  " + c.round.bids[i].id + " ", 0), 0u) << line;
+        EXPECT_NE(line.find(c.round.bids[i].buyer), std::string::npos) << line;
+        EXPECT_NE(line.find(std::to_string(o.filled.count) + "/" + std::to_string(c.round.bids[i].lots)),
+                  std::string::npos)
+            << line;
+        EXPECT_NE(line.find(to_string(o.status)), std::string::npos) << line;
+        // The reason is the last column, whole.
+        if (!o.reason.empty()) {
+            EXPECT_EQ(line.substr(line.size() - o.reason.size()), o.reason) << line;
+        }
+    }
+
+    // Limited: the first rows, then how many more there are.
+    options.order_rows = 3;
+    const std::string limited = summary_table(c.round, c.result, options);
+    EXPECT_EQ(section(limited, "bids").size(), 3u + 2 + 1);
+    EXPECT_NE(limited.find("... " + std::to_string(c.round.bids.size() - 3) + " more"), std::string::npos);
+
+    // Matched: only the orders of one buyer.
+    options.order_rows = 0;
+    options.match = c.round.bids[4].buyer;
+    std::size_t of_buyer = 0;
+    for (const Bid& b : c.round.bids) of_buyer += b.buyer.find(options.match) != std::string::npos;
+    const std::string matched = summary_table(c.round, c.result, options);
+    EXPECT_EQ(section(matched, "bids").size(), of_buyer + 2);
+    EXPECT_NE(matched.find("(no offer matches"), std::string::npos);
+}
+
 TEST(Summary, NoTradeAndUnusualNames) {
     Round r;
     r.id = "tiny \xC3\xA9";

@@ -29,16 +29,16 @@ struct GenerateSpec {
     std::uint64_t seed = 1;
     std::uint32_t block_per_mille = 0;  ///< orders made blocks (min_lots > 0), per thousand
     bool origin_cap = false;   ///< set rules.max_origin_share = cap_share
-    Decimal cap_share = Decimal::from_units(65, 2);  ///< the cap origin_cap sets; 0 < s <= 1
-    /// Where offers come from. Empty: today's mined lithium (Australia 37%,
-    /// Chile 24%, China 18%, ...), under which a 0.65 cap never binds; see
-    /// scenario_weights() for mixes where it does. With places, every origin
-    /// must be one the freight table knows (scenario_origins()).
-    std::vector<OriginWeight> origin_weights;
     /// Delivery places and freight (spec 10): EU places (NL-RTM, DE-HAM), JP
     /// places (JP-YOK, JP-NGO), origin ports and a freight table with some
     /// lanes missing and some capacities; bids get a `delivery`, offers a `port`.
     bool places = false;
+    Decimal cap_share = Decimal::from_units(65, 2);  ///< the cap origin_cap sets; 0 < s <= 1
+    /// Where offers come from. Empty: today's mined lithium (Australia 37%,
+    /// Chile 24%, China 18%, ...), under which a 0.65 cap never binds; see
+    /// scenario_weights() for mixes where it does. With places, every origin
+    /// must be one the freight table knows (known_origins()).
+    std::vector<OriginWeight> origin_weights{};
 };
 
 /// The round of `spec`; throws std::invalid_argument when the spec is not

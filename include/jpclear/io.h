@@ -98,8 +98,40 @@ std::string result_json(const Round& round, const Result& result);
 /// back as the same round.
 void write_round_json(std::ostream& out, const Round& round);
 
-/// A short table for people: price, volume, per-bloc and per-origin totals,
-/// and with places (spec 10) a table of places and one of routes.
-std::string summary_table(const Round& round, const Result& result);
+/// The tables of a result as CSV files for a spreadsheet (`jpclear clear
+/// --csv-out DIR`): every order with its own fields and its outcome, awards
+/// with buyer, bloc, supplier and origin, blocs and origins, and with places
+/// (spec 10) places and routes.
+enum class CsvTable { bids, offers, awards, blocs, origins, places, routes };
+
+/// How the CSV looks: RFC 4180 with ',' and '.', or what Excel with a
+/// European locale reads directly (';' and a decimal comma).
+struct CsvStyle {
+    char separator = ',';
+    char decimal_mark = '.';
+    static CsvStyle excel_eu() { return {';', ','}; }
+};
+
+/// The tables a result has: places and routes only with logistics.
+std::vector<CsvTable> csv_tables(const Result& result);
+/// "bids.csv", "awards.csv", ...
+const char* csv_file_name(CsvTable table);
+/// One table as CSV with a header row. Text cells are quoted when needed;
+/// one that starts with = + - @ gets a leading ' so a spreadsheet shows it
+/// as text instead of running it as a formula (CSV injection).
+void write_result_csv(std::ostream& out, CsvTable table, const Round& round, const Result& result,
+                      const CsvStyle& style = {});
+
+/// What summary_table() shows beyond the totals.
+struct SummaryOptions {
+    bool orders = false;          ///< a table of orders: who, where from / to, filled, price, reason
+    std::uint64_t order_rows = 50;  ///< at most this many rows per side (0: every order)
+    std::string match;            ///< only orders whose id, buyer or supplier contains this (empty: all)
+};
+
+/// A short table for people: price, volume, per-bloc and per-origin totals
+/// (with their surpluses), with places (spec 10) a table of places and one
+/// of routes, and with `options.orders` the orders themselves.
+std::string summary_table(const Round& round, const Result& result, const SummaryOptions& options = {});
 
 }  // namespace jpclear

@@ -1,6 +1,8 @@
 // `jpclear clear`: clears a round and writes its result.
 
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 #include <iostream>
 #include <optional>
 
@@ -12,22 +14,79 @@
 namespace jpclear::cli {
 
 const char* const clear_usage = R"(  jpclear clear ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
-                           [--out RESULT.json] [--summary] [--verbose] [--node-limit N]
+                           [--out RESULT.json] [--summary[=orders]] [--summary-rows N] [--summary-match TEXT]
+                           [--csv-out DIR] [--csv-style plain|excel-eu] [--verbose] [--node-limit N]
                            [--time-limit-ms N] [--max-bytes N] [--max-orders N]
 )";
+
+namespace {
+
+const char* const clear_examples = R"(  jpclear clear round.json --out result.json --summary
+  jpclear clear round.json --bids bids.csv --offers offers.csv --out result.json
+  jpclear clear round.json --out result.json --summary=orders --summary-match "Rhein Cells"
+  jpclear clear round.json --out result.json --csv-out tables --csv-style excel-eu
+)";
+
+// Every table of the result into `dir` (made when missing); false, with a
+// message, when a file cannot be written.
+bool write_csv_tables(const std::string& dir, const Round& round, const Result& result, const CsvStyle& style) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        std::cerr << "jpclear: " << dir << ": could not be made (" << ec.message() << ")\n";
+        return false;
+    }
+    for (CsvTable table : csv_tables(result)) {
+        const std::string path = (std::filesystem::path(dir) / csv_file_name(table)).string();
+        std::ofstream file(path, std::ios::binary);
+        write_result_csv(file, table, round, result, style);
+        file.close();
+        if (!file) {
+            std::cerr << "jpclear: " << path << ": could not be written\n";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
 
 int cmd_clear(const std::vector<std::string>& args) {
     po::options_description named;
     po::positional_options_description positional;
     add_input_options(named, positional);
     named.add_options()("out", po::value<std::string>(), "write the result here instead of stdout")(
-        "summary", "also print a short table for people (stderr when the result goes to stdout)")(
+        "summary", po::value<std::string>()->implicit_value("totals"),
+        "also print tables for people (stderr when the result goes to stdout): --summary the totals, "
+        "--summary=orders the orders too, each with who, filled, price and reason")(
+        "summary-rows", po::value<std::uint64_t>()->default_value(50),
+        "with --summary=orders: at most this many orders per side (0: all)")(
+        "summary-match", po::value<std::string>(),
+        "with --summary=orders: only orders whose id, buyer or supplier contains TEXT")(
+        "csv-out", po::value<std::string>(),
+        "also write bids.csv, offers.csv, awards.csv (with buyer, bloc, supplier, origin), blocs.csv, "
+        "origins.csv (and places.csv, routes.csv with places) into this folder")(
+        "csv-style", po::value<std::string>()->default_value("plain"),
+        "plain: ',' and '.'; excel-eu: ';' and a decimal comma, as Excel reads them in most of Europe")(
         "verbose", "log steps and timings to stderr")("node-limit", po::value<std::int64_t>(),
                                                       "branch-and-bound node limit")(
         "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit")("help,h", "show this help");
-    if (wants_help(args)) return help(clear_usage, named);
+    if (wants_help(args)) return help(clear_usage, named, clear_examples);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
+    SummaryOptions summary;
+    if (vm.count("summary")) {
+        const std::string what = vm["summary"].as<std::string>();
+        if (what != "totals" && what != "orders")
+            throw UsageError{"--summary: \"" + what + "\" is not totals or orders"};
+        summary.orders = what == "orders";
+    }
+    summary.order_rows = vm["summary-rows"].as<std::uint64_t>();
+    if (vm.count("summary-match")) summary.match = vm["summary-match"].as<std::string>();
+    const std::string style_name = vm["csv-style"].as<std::string>();
+    if (style_name != "plain" && style_name != "excel-eu")
+        throw UsageError{"--csv-style: \"" + style_name + "\" is not plain or excel-eu"};
+    const CsvStyle csv_style = style_name == "plain" ? CsvStyle{} : CsvStyle::excel_eu();
 
     Options options;
     Problems problems;
@@ -61,11 +120,13 @@ int cmd_clear(const std::vector<std::string>& args) {
             std::cerr << "jpclear: " << path << ": could not be written\n";
             return exit_failure;
         }
-        if (vm.count("summary")) std::cout << summary_table(*round, result);
+        if (vm.count("summary")) std::cout << summary_table(*round, result, summary);
     } else {
         write_result_json(std::cout, *round, result);
-        if (vm.count("summary")) std::cerr << summary_table(*round, result);
+        if (vm.count("summary")) std::cerr << summary_table(*round, result, summary);
     }
+    if (vm.count("csv-out") && !write_csv_tables(vm["csv-out"].as<std::string>(), *round, result, csv_style))
+        return exit_failure;
     std::cout.flush();
     if (!std::cout) return exit_failure;
     log->debug("wrote the result in {:.1f} ms", ms_since(t0));

@@ -35,11 +35,18 @@ std::string printable(std::string_view text) {
     return out;
 }
 
-// A table whose first column is a left-aligned label and whose other columns
-// are right-aligned numbers; an empty row stands for a rule under the data.
+// A table of left-aligned words and right-aligned numbers: `align` has an
+// 'l' or 'r' per column, and by default only the first column is words. An
+// empty row stands for a rule under the data.
 class Table {
 public:
-    explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+    explicit Table(std::vector<std::string> header, std::string align = "")
+        : header_(std::move(header)), align_(std::move(align)) {
+        if (align_.empty()) {
+            align_.assign(header_.size(), 'r');
+            if (!align_.empty()) align_[0] = 'l';
+        }
+    }
 
     void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
     void rule() { rows_.emplace_back(); }
@@ -59,7 +66,8 @@ public:
                 const std::string& cell = c < cells.size() ? cells[c] : empty_;
                 const std::string pad(width[c] - cell.size(), ' ');
                 if (c > 0) text += "  ";
-                text += c == 0 ? cell + pad : pad + cell;
+                const bool left = align_[c] == 'l';
+                text += left ? cell + pad : pad + cell;
             }
             // Trailing blanks of a short last cell would only confuse diffs.
             while (!text.empty() && text.back() == ' ') text.pop_back();
@@ -83,6 +91,7 @@ public:
 private:
     std::vector<std::string> header_;
     std::vector<std::vector<std::string>> rows_;
+    std::string align_;
     const std::string empty_;
 };
 
@@ -138,9 +147,47 @@ void write_places(std::ostringstream& out, const Result& result, const std::stri
                "  price at its start minus its freight, and cheaper lots could not come that way\n";
 }
 
+bool matches(const std::string& match, const std::string& id, const std::string& who) {
+    return match.empty() || id.find(match) != std::string::npos || who.find(match) != std::string::npos;
+}
+
+// One side's orders in input order, at most options.order_rows of those that
+// match; the reason is the last column so long sentences do not push the
+// numbers apart.
+void write_orders(std::ostringstream& out, const Round& round, const Result& result, const SummaryOptions& options,
+                  bool bids) {
+    const int digits = result.price_digits;
+    const std::vector<OrderResult>& orders = bids ? result.bids : result.offers;
+    out << (bids ? "\nbids\n" : "\noffers\n");
+    Table table({"id", bids ? "buyer" : "supplier", bids ? "bloc" : "origin", "filled/lots",
+                 "price (" + printable(result.currency) + "/t)", "status", "reason"},
+                "lllrrll");
+    std::uint64_t shown = 0, matching = 0;
+    for (const OrderResult& o : orders) {
+        const std::size_t i = o.order.value;
+        const std::string& who = bids ? round.bids[i].buyer : round.offers[i].supplier;
+        if (!matches(options.match, o.id, who)) continue;
+        ++matching;
+        if (options.order_rows != 0 && shown == options.order_rows) continue;
+        ++shown;
+        const std::int64_t lots = bids ? round.bids[i].lots : round.offers[i].lots;
+        table.row({printable(o.id), printable(who), printable(bids ? round.bids[i].bloc : round.offers[i].origin),
+                   std::to_string(o.filled.count) + "/" + std::to_string(lots),
+                   o.price ? o.price->to_string(digits) : "-", to_string(o.status), printable(o.reason)});
+    }
+    if (shown == 0) {
+        out << "  (no " << (bids ? "bid" : "offer") << (options.match.empty() ? "" : " matches \"" + printable(options.match) + "\"")
+            << ")\n";
+        return;
+    }
+    table.write(out);
+    if (shown < matching)
+        out << "  ... " << matching - shown << " more (--summary-rows 0 shows all; --csv-out writes every order)\n";
+}
+
 }  // namespace
 
-std::string summary_table(const Round& round, const Result& result) {
+std::string summary_table(const Round& round, const Result& result, const SummaryOptions& options) {
     const int digits = result.price_digits;
     const std::string currency = printable(result.currency);
     const bool uniform = round.rules.pricing == PricingRule::uniform;
@@ -181,32 +228,36 @@ std::string summary_table(const Round& round, const Result& result) {
     field(out, "optimality", optimality);
 
     out << "\nblocs\n";
-    Table blocs({"bloc", "bids", "requested lots", "filled lots", "cost (" + currency + ")"});
+    Table blocs({"bloc", "bids", "requested lots", "filled lots", "cost (" + currency + ")",
+                 "buyer surplus (" + currency + ")"});
     BlocTotals all;
     for (const auto& [code, t] : result.blocs) {
         blocs.row({printable(code), std::to_string(t.bids), std::to_string(t.requested.count),
-                   std::to_string(t.filled.count), t.cost.to_string(digits)});
+                   std::to_string(t.filled.count), t.cost.to_string(digits), t.buyer_surplus.to_string(digits)});
         all.bids += t.bids;
         all.requested += t.requested;
         all.filled += t.filled;
         all.cost = all.cost + t.cost;
+        all.buyer_surplus = all.buyer_surplus + t.buyer_surplus;
     }
     blocs.rule();
     blocs.row({"all", std::to_string(all.bids), std::to_string(all.requested.count), std::to_string(all.filled.count),
-               all.cost.to_string(digits)});
+               all.cost.to_string(digits), all.buyer_surplus.to_string(digits)});
     blocs.write(out);
 
     out << "\norigins\n";
     bool capped = false;
     for (const auto& entry : result.origins) capped = capped || entry.second.cap.has_value();
-    std::vector<std::string> header = {"origin", "lots", "share"};
+    std::vector<std::string> header = {"origin", "lots", "share", "supplier surplus (" + currency + ")"};
     if (capped) header.push_back("cap");
     Table origins(std::move(header));
     for (const auto& [code, t] : result.origins) {
-        std::vector<std::string> cells = {printable(code), std::to_string(t.lots.count), t.share.to_string(6)};
+        std::vector<std::string> cells = {printable(code), std::to_string(t.lots.count), t.share.to_string(6),
+                                          t.supplier_surplus.to_string(digits)};
         if (capped) {
             std::string cap = t.cap ? t.cap->to_string() : "-";
             if (t.cap_lots) cap += " (max " + std::to_string(t.cap_lots->count) + " lots)";
+            if (t.cap_lots && t.lots == *t.cap_lots && t.lots.count > 0) cap += ", at cap";
             cells.push_back(cap);
         }
         origins.row(std::move(cells));
@@ -223,6 +274,10 @@ std::string summary_table(const Round& round, const Result& result) {
     orders.row({"offers", std::to_string(o.filled), std::to_string(o.partial), std::to_string(o.rejected),
                 std::to_string(o.ineligible)});
     orders.write(out);
+    if (options.orders) {
+        write_orders(out, round, result, options, true);
+        write_orders(out, round, result, options, false);
+    }
     return out.str();
 }
 
