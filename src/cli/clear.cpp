@@ -8,13 +8,29 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "report/html_report.h"
 
 namespace jpclear::cli {
 
 const char* const clear_usage = R"(  jpclear clear ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
-                           [--out RESULT.json] [--summary] [--verbose] [--node-limit N]
-                           [--time-limit-ms N] [--max-bytes N] [--max-orders N]
+                           [--out RESULT.json] [--summary] [--report REPORT.html] [--verbose]
+                           [--node-limit N] [--time-limit-ms N] [--max-bytes N] [--max-orders N]
 )";
+
+namespace {
+
+// Writes `path` with `write(stream)`; false, with a message on stderr, when
+// the file could not be written whole.
+template <class Write>
+bool write_file(const std::string& path, Write&& write) {
+    std::ofstream file(path, std::ios::binary);
+    write(file);
+    file.close();
+    if (!file) std::cerr << "jpclear: " << path << ": could not be written\n";
+    return static_cast<bool>(file);
+}
+
+}  // namespace
 
 int cmd_clear(const std::vector<std::string>& args) {
     po::options_description named;
@@ -22,6 +38,8 @@ int cmd_clear(const std::vector<std::string>& args) {
     add_input_options(named, positional);
     named.add_options()("out", po::value<std::string>(), "write the result here instead of stdout")(
         "summary", "also print a short table for people (stderr when the result goes to stdout)")(
+        "report", po::value<std::string>(),
+        "also write a self-contained HTML page (curves, bars, tables; no script, no network) here")(
         "verbose", "log steps and timings to stderr")("node-limit", po::value<std::int64_t>(),
                                                       "branch-and-bound node limit")(
         "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit")("help,h", "show this help");
@@ -53,14 +71,8 @@ int cmd_clear(const std::vector<std::string>& args) {
     // orders that string would be the largest thing the process holds.
     t0 = std::chrono::steady_clock::now();
     if (vm.count("out")) {
-        const std::string path = vm["out"].as<std::string>();
-        std::ofstream file(path, std::ios::binary);
-        write_result_json(file, *round, result);
-        file.close();
-        if (!file) {
-            std::cerr << "jpclear: " << path << ": could not be written\n";
+        if (!write_file(vm["out"].as<std::string>(), [&](std::ostream& f) { write_result_json(f, *round, result); }))
             return exit_failure;
-        }
         if (vm.count("summary")) std::cout << summary_table(*round, result);
     } else {
         write_result_json(std::cout, *round, result);
@@ -69,6 +81,12 @@ int cmd_clear(const std::vector<std::string>& args) {
     std::cout.flush();
     if (!std::cout) return exit_failure;
     log->debug("wrote the result in {:.1f} ms", ms_since(t0));
+    if (vm.count("report")) {
+        t0 = std::chrono::steady_clock::now();
+        if (!write_file(vm["report"].as<std::string>(), [&](std::ostream& f) { write_html_report(f, *round, result); }))
+            return exit_failure;
+        log->debug("wrote the report in {:.1f} ms", ms_since(t0));
+    }
     return exit_ok;
 }
 

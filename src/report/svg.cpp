@@ -116,7 +116,8 @@ std::vector<Tick> nice_ticks(double lo, double hi, int target) {
     std::vector<Tick> ticks;
     for (auto k = static_cast<std::int64_t>(first); k <= static_cast<std::int64_t>(last); ++k) {
         const std::int64_t n = k * m;
-        const double value = e >= 0 ? static_cast<double>(n) * power_of_ten(e) : static_cast<double>(n) / power_of_ten(-e);
+        const auto whole = static_cast<double>(n);
+        const double value = e >= 0 ? whole * power_of_ten(e) : whole / power_of_ten(-e);
         ticks.push_back({value, scaled_label(n, e)});
     }
     return ticks;
@@ -440,9 +441,10 @@ void Document::bar_chart(double x, double y, double width, double height, const 
         x_axis(w, ticks, sv, box.top, box.bottom, chart.value_label, true);
         const double group = groups ? box.height() / static_cast<double>(groups) : 0;
         const double bar = std::min(26.0, 0.8 * group / static_cast<double>(per_group));
+        const double bars = bar * static_cast<double>(per_group);  // one group's bars side by side
         for (std::size_t c = 0; c < groups; ++c) {
-            const double g0 = box.top + group * static_cast<double>(c) + (group - bar * static_cast<double>(per_group)) / 2;
-            w.text(box.left - 8, g0 + bar * static_cast<double>(per_group) / 2 + 4,
+            const double g0 = box.top + group * static_cast<double>(c) + (group - bars) / 2;
+            w.text(box.left - 8, g0 + bars / 2 + 4,
                    fit(chart.categories[c], names, small_font), small_font, "end");
             for (std::size_t s = 0; s < chart.series.size(); ++s) {
                 const double v = value_of(chart.series[s], c), top = g0 + bar * static_cast<double>(s);
@@ -471,8 +473,9 @@ void Document::bar_chart(double x, double y, double width, double height, const 
     y_axis(w, ticks, sv, box.left, box.right, chart.value_label, label_x, true);
     const double group = groups ? box.width() / static_cast<double>(groups) : 0;
     const double bar = std::min(40.0, 0.8 * group / static_cast<double>(per_group));
+    const double bars = bar * static_cast<double>(per_group);
     for (std::size_t c = 0; c < groups; ++c) {
-        const double g0 = box.left + group * static_cast<double>(c) + (group - bar * static_cast<double>(per_group)) / 2;
+        const double g0 = box.left + group * static_cast<double>(c) + (group - bars) / 2;
         w.text(box.left + group * (static_cast<double>(c) + 0.5), box.bottom + 16,
                fit(chart.categories[c], group - 4, small_font), small_font, "middle");
         for (std::size_t s = 0; s < chart.series.size(); ++s) {
