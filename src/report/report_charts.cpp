@@ -187,7 +187,7 @@ std::string origins_picture(const Result& result) {
         surplus.categories.push_back(origin);
         const Decimal percent = t.share * hundred;
         shares.values.push_back(pixels(percent));
-        shares.labels.push_back(percent.to_string() + " % (" + std::to_string(t.lots.count) + " lots)");
+        shares.labels.push_back(percent.to_string(4) + " % (" + std::to_string(t.lots.count) + " lots)");
         surpluses.values.push_back(pixels(t.supplier_surplus));
         surpluses.labels.push_back(money(t.supplier_surplus, digits));
         if (t.cap) cap = t.cap;
