@@ -152,6 +152,10 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f"lithium: page shows {want!r}", want in page)
     check("lithium: same input, same bytes", write_report("lithium-again", lithium) == page)
 
+    bad = run("clear", lithium, "--out", os.path.join(tmp, "r.json"), "--report", os.path.join(tmp, "no", "r.html"))
+    check("a report that cannot be written: exit 1, said on stderr",
+          bad.returncode == 1 and "could not be written" in bad.stderr, bad.stderr[:300])
+
     delivered = write_report("delivered", os.path.join(args.examples, "eu-japan-delivered", "round.json"))
     check_page("delivered", delivered)
     check("delivered: a table of places and a note that prices differ per place",

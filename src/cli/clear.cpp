@@ -17,6 +17,10 @@ const char* const clear_usage = R"(  jpclear clear ROUND.json [--bids BIDS.csv] 
                            [--node-limit N] [--time-limit-ms N] [--max-bytes N] [--max-orders N]
 )";
 
+const char* const clear_examples = R"(  jpclear clear round.json --out result.json --summary
+  jpclear clear round.json --out result.json --report report.html   # a page for people, opens offline
+)";
+
 namespace {
 
 // Writes `path` with `write(stream)`; false, with a message on stderr, when
@@ -43,7 +47,7 @@ int cmd_clear(const std::vector<std::string>& args) {
         "verbose", "log steps and timings to stderr")("node-limit", po::value<std::int64_t>(),
                                                       "branch-and-bound node limit")(
         "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit")("help,h", "show this help");
-    if (wants_help(args)) return help(clear_usage, named);
+    if (wants_help(args)) return help(clear_usage, named, clear_examples);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
 

@@ -29,10 +29,10 @@ main { max-width: 1140px; margin: 0 auto; padding: 20px 20px 40px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 30px 0 10px; padding-bottom: 4px; border-bottom: 1px solid #d0d4d9; }
 .sub { color: #555; margin: 0 0 16px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 10px; }
 .card { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; padding: 10px 12px; }
 .card .label { font-size: 11px; color: #666; text-transform: uppercase; letter-spacing: .05em; }
-.card .value { font-size: 19px; font-weight: bold; margin-top: 3px; overflow-wrap: anywhere; }
+.card .value { font-size: 18px; font-weight: bold; margin-top: 3px; overflow-wrap: anywhere; }
 .card .detail { font-size: 12px; color: #555; margin-top: 2px; }
 figure { margin: 0 0 8px; background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; padding: 6px; }
 figure svg { display: block; width: 100%; height: auto; }

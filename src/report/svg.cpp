@@ -276,6 +276,12 @@ double widest_label(const std::vector<Tick>& ticks) {
     return w;
 }
 
+// Room right of a bottom axis: at least `least`, and half its last label,
+// which is centred on the axis' end.
+double right_margin(const std::vector<Tick>& ticks, double least) {
+    return std::max({16.0, least, text_width(ticks.back().label, small_font) / 2 + 4});
+}
+
 int tick_target(double pixels, double per_tick) { return std::max(2, static_cast<int>(pixels / per_tick)); }
 
 // Bottom axis: gridlines across `top..bottom`, labels under it, title under those.
@@ -369,10 +375,10 @@ void Document::line_chart(double x, double y, double width, double height, const
     const std::vector<Tick> yt = nice_ticks(y0, y1, tick_target(box.height() - 50, 40));
     const double label_x = box.left + 12;
     box.left += (chart.y_label.empty() ? 4 : 22) + widest_label(yt) + 10;
-    box.right -= 16;
     box.top += 8;
     box.bottom -= chart.x_label.empty() ? 24 : 42;
-    const std::vector<Tick> xt = nice_ticks(x0, x1, tick_target(box.width(), 90));
+    const std::vector<Tick> xt = nice_ticks(x0, x1, tick_target(box.width() - 16, 90));
+    box.right -= right_margin(xt, 16);
     const Scale sx{xt.front().value, xt.back().value, box.left, box.right};
     const Scale sy{yt.front().value, yt.back().value, box.bottom, box.top};
 
@@ -434,9 +440,9 @@ void Document::bar_chart(double x, double y, double width, double height, const 
         for (const std::string& c : chart.categories) names = std::max(names, text_width(c, small_font));
         names = std::min(names, 0.35 * width);
         box.left += names + 12;
-        box.right -= std::max(16.0, value_text + 10);
         box.bottom -= chart.value_label.empty() ? 24 : 42;
-        const std::vector<Tick> ticks = nice_ticks(lo, hi, tick_target(box.width(), 90));
+        const std::vector<Tick> ticks = nice_ticks(lo, hi, tick_target(box.width() - 16, 90));
+        box.right -= right_margin(ticks, value_text + 10);
         const Scale sv{ticks.front().value, ticks.back().value, box.left, box.right};
         x_axis(w, ticks, sv, box.top, box.bottom, chart.value_label, true);
         const double group = groups ? box.height() / static_cast<double>(groups) : 0;
