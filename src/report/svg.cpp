@@ -457,7 +457,8 @@ void Document::bar_chart(double x, double y, double width, double height, const 
                 const double a = std::min(sv(0), sv(v)), b = std::max(sv(0), sv(v));
                 w.rect(a, top + 1, b - a, std::max(bar - 2, 1.0), colour_of(chart.series[s].color, s));
                 const std::vector<std::string>& labels = chart.series[s].labels;
-                if (c < labels.size() && !labels[c].empty()) w.text(b + 4, top + bar / 2 + 4, labels[c], small_font);
+                if (c < labels.size() && !labels[c].empty())
+                    w.text(b + 4, top + bar / 2 + 4, labels[c], small_font, "start", false, "#222222", true);
             }
         }
         w.line(sv(0), box.top, sv(0), box.bottom, "#555555");
@@ -490,7 +491,7 @@ void Document::bar_chart(double x, double y, double width, double height, const 
             w.rect(left + 1, a, std::max(bar - 2, 1.0), b - a, colour_of(chart.series[s].color, s));
             const std::vector<std::string>& labels = chart.series[s].labels;
             if (c < labels.size() && !labels[c].empty())
-                w.text(left + bar / 2, a - 4, labels[c], small_font, "middle");
+                w.text(left + bar / 2, a - 4, labels[c], small_font, "middle", false, "#222222", true);
         }
     }
     w.line(box.left, sv(0), box.right, sv(0), "#555555");
