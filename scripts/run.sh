@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 packages=(cmake g++ make ccache pkg-config python3
           libboost-program-options-dev libspdlog-dev nlohmann-json3-dev
           libgtest-dev libbenchmark-dev coinor-libcbc-dev coinor-libclp-dev)
-# The sanitized build and libFuzzer need Clang and its runtime libraries.
-test_packages=(clang libclang-rt-dev)
+# The sanitized build and libFuzzer need Clang and its runtime libraries;
+# the report test renders `clear --report` pages in headless Chromium.
+test_packages=(clang libclang-rt-dev chromium)
 
 install_missing() {
   local missing=()

@@ -10,22 +10,35 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "report/html_report.h"
 
 namespace jpclear::cli {
 
 const char* const clear_usage = R"(  jpclear clear ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
                            [--out RESULT.json] [--summary[=orders]] [--summary-rows N] [--summary-match TEXT]
-                           [--csv-out DIR] [--csv-style plain|excel-eu] [--verbose] [--node-limit N]
-                           [--time-limit-ms N] [--max-bytes N] [--max-orders N]
+                           [--csv-out DIR] [--csv-style plain|excel-eu] [--report REPORT.html] [--verbose]
+                           [--node-limit N] [--time-limit-ms N] [--max-bytes N] [--max-orders N]
 )";
 
 namespace {
 
 const char* const clear_examples = R"(  jpclear clear round.json --out result.json --summary
   jpclear clear round.json --bids bids.csv --offers offers.csv --out result.json
+  jpclear clear round.json --out result.json --report report.html   # a page for people, opens offline
   jpclear clear round.json --out result.json --summary=orders --summary-match "Rhein Cells"
   jpclear clear round.json --out result.json --csv-out tables --csv-style excel-eu
 )";
+
+// Writes `path` with `write(stream)`; false, with a message on stderr, when
+// the file could not be written whole.
+template <class Write>
+bool write_file(const std::string& path, Write&& write) {
+    std::ofstream file(path, std::ios::binary);
+    write(file);
+    file.close();
+    if (!file) std::cerr << "jpclear: " << path << ": could not be written\n";
+    return static_cast<bool>(file);
+}
 
 // Every table of the result into `dir` (made when missing); false, with a
 // message, when a file cannot be written.
@@ -38,13 +51,7 @@ bool write_csv_tables(const std::string& dir, const Round& round, const Result& 
     }
     for (CsvTable table : csv_tables(result)) {
         const std::string path = (std::filesystem::path(dir) / csv_file_name(table)).string();
-        std::ofstream file(path, std::ios::binary);
-        write_result_csv(file, table, round, result, style);
-        file.close();
-        if (!file) {
-            std::cerr << "jpclear: " << path << ": could not be written\n";
-            return false;
-        }
+        if (!write_file(path, [&](std::ostream& f) { write_result_csv(f, table, round, result, style); })) return false;
     }
     return true;
 }
@@ -68,6 +75,8 @@ int cmd_clear(const std::vector<std::string>& args) {
         "origins.csv (and places.csv, routes.csv with places) into this folder")(
         "csv-style", po::value<std::string>()->default_value("plain"),
         "plain: ',' and '.'; excel-eu: ';' and a decimal comma, as Excel reads them in most of Europe")(
+        "report", po::value<std::string>(),
+        "also write a self-contained HTML page (curves, bars, tables; no script, no network) here")(
         "verbose", "log steps and timings to stderr")("node-limit", po::value<std::int64_t>(),
                                                       "branch-and-bound node limit")(
         "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit")("help,h", "show this help");
@@ -112,14 +121,8 @@ int cmd_clear(const std::vector<std::string>& args) {
     // orders that string would be the largest thing the process holds.
     t0 = std::chrono::steady_clock::now();
     if (vm.count("out")) {
-        const std::string path = vm["out"].as<std::string>();
-        std::ofstream file(path, std::ios::binary);
-        write_result_json(file, *round, result);
-        file.close();
-        if (!file) {
-            std::cerr << "jpclear: " << path << ": could not be written\n";
+        if (!write_file(vm["out"].as<std::string>(), [&](std::ostream& f) { write_result_json(f, *round, result); }))
             return exit_failure;
-        }
         if (vm.count("summary")) std::cout << summary_table(*round, result, summary);
     } else {
         write_result_json(std::cout, *round, result);
@@ -130,6 +133,12 @@ int cmd_clear(const std::vector<std::string>& args) {
     std::cout.flush();
     if (!std::cout) return exit_failure;
     log->debug("wrote the result in {:.1f} ms", ms_since(t0));
+    if (vm.count("report")) {
+        t0 = std::chrono::steady_clock::now();
+        if (!write_file(vm["report"].as<std::string>(), [&](std::ostream& f) { write_html_report(f, *round, result); }))
+            return exit_failure;
+        log->debug("wrote the report in {:.1f} ms", ms_since(t0));
+    }
     return exit_ok;
 }
 
