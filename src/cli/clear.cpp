@@ -22,21 +22,15 @@ int cmd_clear(const std::vector<std::string>& args) {
     add_input_options(named, positional);
     named.add_options()("out", po::value<std::string>(), "write the result here instead of stdout")(
         "summary", "also print a short table for people (stderr when the result goes to stdout)")(
-        "verbose", "log steps and timings to stderr")("node-limit", po::value<std::int64_t>(),
-                                                      "branch-and-bound node limit")(
-        "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit")("help,h", "show this help");
+        "verbose", "log steps and timings to stderr");
+    add_limit_options(named);
+    named.add_options()("help,h", "show this help");
     if (wants_help(args)) return help(clear_usage, named);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
 
-    Options options;
     Problems problems;
-    for (const char* name : {"node-limit", "time-limit-ms"}) {
-        if (!vm.count(name)) continue;
-        std::string option(name);
-        for (char& c : option) c = c == '-' ? '_' : c;
-        if (auto p = set_option(options, option, vm[name].as<std::int64_t>())) problems.push_back(*p);
-    }
+    const Options options = clear_options(vm, problems);
     std::optional<Round> round = load_round(vm, problems, *log);
     if (!problems.empty()) return report(problems);
 
