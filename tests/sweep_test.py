@@ -9,6 +9,7 @@ thread counts, the progress bar's place, the plot, and the errors. Ends with
 'N passed, M failed'.
 """
 import csv, io, itertools, json, os, sys, tempfile
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from e2e import check, finish, runner
@@ -168,6 +169,25 @@ with tempfile.TemporaryDirectory() as tmp:
         pr = run("sweep", path, *setargs, "--progress")
         check("--progress goes to stderr only", pr.stdout == text and "21/21 variants" in pr.stderr, pr.stderr[-200:])
         check("without --progress stderr stays quiet when it is not a terminal", one.stderr == "", one.stderr[:200])
+
+        plots = []
+        for jobs in ("1", "2"):
+            svg = os.path.join(tmp, f"plot-{jobs}.svg")
+            pl = run("sweep", path, *setargs, "--jobs", jobs, "--plot", svg)
+            plots.append((pl, open(svg, "rb").read() if os.path.exists(svg) else b""))
+        (pl, svg_bytes), (_, svg_again) = plots
+        try:
+            root = ET.fromstring(svg_bytes)
+        except ET.ParseError as e:
+            root = None
+            print(e)
+        texts = "".join(root.itertext()) if root is not None else ""
+        check("--plot writes a well-formed SVG with welfare and price against the cap",
+              pl.returncode == 0 and root is not None and root.tag == "{http://www.w3.org/2000/svg}svg"
+              and "Welfare against rules.max_origin_share" in texts and "Clearing price against" in texts
+              and "rules.pricing.rule pay-as-bid" in texts, pl.stderr[:300])
+        check("--plot leaves the CSV on stdout, and the picture has the same bytes for any --jobs",
+              pl.stdout == text and svg_bytes == svg_again)
 
     compare_with_clears(tmp, "rules", base, ["rules.excluded_origins=none,+CN,+CN+AU,-CN", "rules.require_certified=false,true",
                                              "rules.pricing.k=0:1:0.5"])

@@ -11,6 +11,7 @@
 #include "jpclear/clear.h"
 #include "jpclear/sweep.h"
 #include "round_builders.h"
+#include "xml_check.h"
 
 namespace {
 
@@ -286,6 +287,30 @@ TEST(SweepCsv, ColumnsComeFromTheRoundAndCellsAreQuoted) {
     EXPECT_EQ(capped.rfind("1,0.5,cleared,proven,", 0), 0u) << capped;
     EXPECT_NE(capped.find(",0.500000,0.200000,0.300000,"), std::string::npos) << capped;
     EXPECT_EQ(invalid, "2,0,invalid,,,,,,,,,,,,,,,,,,rules.max_origin_share: 0 must be greater than 0");
+}
+
+TEST(SweepPlot, WelfareAndPriceAgainstTheFirstSettingAsWellFormedSvg) {
+    const Round base = capped_round();
+    const std::vector<SweepAxis> axes{axis("rules.max_origin_share=none,0,0.4:0.6:0.1"),
+                                      axis("rules.pricing.rule=uniform,pay-as-bid")};
+    const jpclear::SweepRun run = jpclear::run_sweep(base, axes);
+    const std::string svg = jpclear::sweep_plot_svg(axes, run);
+    EXPECT_EQ(jpclear::test::xml_problem(svg), "");
+    EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+    for (const char* text : {"Welfare against rules.max_origin_share", "Clearing price against rules.max_origin_share",
+                             "rules.pricing.rule pay-as-bid", "base " /* the base round's level */,
+                             "none (rules.pricing.rule uniform) "})
+        EXPECT_NE(svg.find(text), std::string::npos) << text;
+    // Two panels, two lines each; the invalid cap of 0 is not drawn.
+    std::size_t lines = 0;
+    for (std::size_t at = svg.find("<path d=\"M"); at != std::string::npos; at = svg.find("<path d=\"M", at + 1)) ++lines;
+    EXPECT_EQ(lines, 4u);
+    EXPECT_EQ(svg, jpclear::sweep_plot_svg(axes, jpclear::run_sweep(base, axes))) << "same bytes";
+
+    const std::vector<SweepAxis> words{axis("rules.excluded_origins=none,+CN,+CN+AU")};
+    const std::string categories = jpclear::sweep_plot_svg(words, jpclear::run_sweep(base, words));
+    EXPECT_EQ(jpclear::test::xml_problem(categories), "");
+    EXPECT_NE(categories.find(">CN+AU<"), std::string::npos) << "each value named by a marker";
 }
 
 }  // namespace

@@ -140,4 +140,12 @@ SweepRun run_sweep(const Round& base, const std::vector<SweepAxis>& axes, const 
 /// columns depend only on the base round and the axes.
 void write_sweep_csv(std::ostream& out, const Round& base, const std::vector<SweepAxis>& axes, const SweepRun& run);
 
+/// The sweep as an SVG picture: welfare (top) and clearing price (bottom)
+/// against the first setting, one line for each combination of the other
+/// settings, the base round as a dashed level. A first setting that is not a
+/// decimal (a rule, origins) is placed by its position among its values, each
+/// named by a marker; words among decimals (`none`) become levels too.
+/// Invalid variants are left out, and no-trade ones from the price panel.
+std::string sweep_plot_svg(const std::vector<SweepAxis>& axes, const SweepRun& run);
+
 }  // namespace jpclear

@@ -16,14 +16,15 @@
 namespace jpclear::cli {
 
 const char* const sweep_usage = R"(  jpclear sweep ROUND.json --set NAME=VALUES [--set NAME=VALUES ...] [--out SWEEP.csv]
-                           [--jobs N] [--progress] [--verbose] [--node-limit N] [--time-limit-ms N]
+                           [--plot SWEEP.svg] [--jobs N] [--progress] [--verbose]
+                           [--node-limit N] [--time-limit-ms N]
                            [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
                            [--max-bytes N] [--max-orders N]
 )";
 
 namespace {
 
-const char* const sweep_examples = R"(  jpclear sweep round.json --set rules.max_origin_share=0.3:1.0:0.05 --out sweep.csv
+const char* const sweep_examples = R"(  jpclear sweep round.json --set rules.max_origin_share=0.3:1.0:0.05 --out sweep.csv --plot sweep.svg
   jpclear sweep round.json --set rules.max_origin_share=none,0.65,0.5,0.4 --set rules.pricing.k=0:1:0.25
   jpclear sweep round.json --set rules.excluded_origins=none,+CN,+CN+RU --set rules.require_certified=false,true
   jpclear sweep round.json --set fx.JPY=0.0060:0.0066:0.0002 --set rules.pricing.rule=uniform,pay-as-bid
@@ -79,6 +80,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     named.add_options()("set", po::value<std::vector<std::string>>()->required()->composing(),
                         "NAME=VALUES: a setting and the values to try (repeat for a grid)")(
         "out", po::value<std::string>(), "write the CSV here instead of stdout")(
+        "plot", po::value<std::string>(), "also draw welfare and price against the first setting (SVG)")(
         "jobs", po::value<unsigned>()->default_value(cores), "variants cleared at once (default: the cores)")(
         "progress", "show a progress bar on stderr even when it is not a terminal")(
         "verbose", "log steps and timings to stderr");
@@ -112,6 +114,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
     const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
     if (!write_to(out, [&](std::ostream& s) { write_sweep_csv(s, *round, axes, run); })) return exit_failure;
+    if (vm.count("plot") && !write_to(vm["plot"].as<std::string>(),
+                                      [&](std::ostream& s) { s << sweep_plot_svg(axes, run) << '\n'; }))
+        return exit_failure;
     return exit_ok;
 }
 
