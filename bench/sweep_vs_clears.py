@@ -5,7 +5,7 @@
 
 Generates a round of 20,000 orders (18,000 bids, 2,000 offers, --cap), moves
 the Chilean and Chinese offers to Australia so that one origin holds about
-80% of the supply and every cap below 0.8 binds, then times, N times each
+82% of what clears and the 11 caps up to 0.8 bind, then times, N times each
 (default 3), interleaved:
 
 - sweep: `jpclear sweep ROUND --set rules.max_origin_share=0.3:1.0:0.05`

@@ -108,7 +108,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     const auto t0 = std::chrono::steady_clock::now();
     const SweepRun run = run_sweep(*round, axes, options);
     bar.finish();
-    log->debug("cleared the base round and {} variants in {:.1f} ms on {} threads", run.variants.size(), ms_since(t0),
+    log->debug("cleared the base round and {} variants in {:.1f} ms with --jobs {}", run.variants.size(), ms_since(t0),
                options.jobs);
     if (!run.base.valid()) return report(run.base.problems);
 
