@@ -6,6 +6,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "jpclear/clear.h"
@@ -88,7 +89,13 @@ SweepRun run_sweep(const Round& base, const std::vector<SweepAxis>& axes, const 
     unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, total));
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < jobs; ++i) pool.emplace_back(work);
+    for (unsigned i = 1; i < jobs; ++i) {
+        try {
+            pool.emplace_back(work);
+        } catch (const std::system_error&) {
+            break;  // the system gives no more threads: the ones running share the work
+        }
+    }
     work();
     for (std::thread& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
