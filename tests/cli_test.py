@@ -6,25 +6,13 @@ Checks exit codes, stdout/stderr discipline, --out/--summary, validate,
 generate -> clear, CSV inputs, and byte-identical output across runs and
 input permutations. Ends with 'N passed, M failed'.
 """
-import json, os, random, subprocess, sys, tempfile
+import json, os, random, sys, tempfile
+
+from e2e import check, finish, runner
 
 JP, EXAMPLE = sys.argv[1], sys.argv[2]
 ROUND = os.path.join(EXAMPLE, "round.json")
-passed = failed = 0
-
-
-def run(*args, input=None):
-    return subprocess.run([JP, *args], capture_output=True, text=True, input=input, timeout=600)
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+run = runner(JP)
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -265,5 +253,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a node limit gives optimality limit with a bound",
           rl.get("optimality") == "limit" and "bound" in rl, lim.stderr[:300])
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

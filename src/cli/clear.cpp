@@ -77,9 +77,9 @@ int cmd_clear(const std::vector<std::string>& args) {
         "plain: ',' and '.'; excel-eu: ';' and a decimal comma, as Excel reads them in most of Europe")(
         "report", po::value<std::string>(),
         "also write a self-contained HTML page (curves, bars, tables; no script, no network) here")(
-        "verbose", "log steps and timings to stderr")("node-limit", po::value<std::int64_t>(),
-                                                      "branch-and-bound node limit")(
-        "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit")("help,h", "show this help");
+        "verbose", "log steps and timings to stderr");
+    add_limit_options(named);
+    named.add_options()("help,h", "show this help");
     if (wants_help(args)) return help(clear_usage, named, clear_examples);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
@@ -97,14 +97,8 @@ int cmd_clear(const std::vector<std::string>& args) {
         throw UsageError{"--csv-style: \"" + style_name + "\" is not plain or excel-eu"};
     const CsvStyle csv_style = style_name == "plain" ? CsvStyle{} : CsvStyle::excel_eu();
 
-    Options options;
     Problems problems;
-    for (const char* name : {"node-limit", "time-limit-ms"}) {
-        if (!vm.count(name)) continue;
-        std::string option(name);
-        for (char& c : option) c = c == '-' ? '_' : c;
-        if (auto p = set_option(options, option, vm[name].as<std::int64_t>())) problems.push_back(*p);
-    }
+    const Options options = clear_options(vm, problems);
     std::optional<Round> round = load_round(vm, problems, *log);
     if (!problems.empty()) return report(problems);
 

@@ -17,7 +17,7 @@ namespace jpclear::cli {
 namespace {
 
 std::string usage() {
-    return std::string("usage:\n") + clear_usage + validate_usage + generate_usage +
+    return std::string("usage:\n") + clear_usage + validate_usage + generate_usage + sweep_usage +
            R"(  jpclear --version
   jpclear COMMAND --help      every flag of COMMAND, with examples
 
@@ -47,6 +47,7 @@ int run(const std::vector<std::string>& args) {
         if (args[0] == "clear") return cmd_clear(rest);
         if (args[0] == "validate") return cmd_validate(rest);
         if (args[0] == "generate") return cmd_generate(rest);
+        if (args[0] == "sweep") return cmd_sweep(rest);
         throw UsageError{"unknown command '" + args[0] + "'"};
     } catch (const UsageError& e) {
         std::cerr << "jpclear: " << e.message << "\n" << usage();

@@ -19,10 +19,12 @@ int run(const std::vector<std::string>& args);
 int cmd_clear(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_generate(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 
 /// Each subcommand's synopsis, for its --help and for `jpclear --help`.
 extern const char* const clear_usage;
 extern const char* const validate_usage;
 extern const char* const generate_usage;
+extern const char* const sweep_usage;
 
 }  // namespace jpclear::cli

@@ -120,4 +120,20 @@ void add_input_options(po::options_description& named, po::positional_options_de
     positional.add("round", 1);
 }
 
+void add_limit_options(po::options_description& named) {
+    named.add_options()("node-limit", po::value<std::int64_t>(), "branch-and-bound node limit")(
+        "time-limit-ms", po::value<std::int64_t>(), "branch-and-bound time limit");
+}
+
+Options clear_options(const po::variables_map& vm, Problems& problems) {
+    Options options;
+    for (const char* name : {"node-limit", "time-limit-ms"}) {
+        if (!vm.count(name)) continue;
+        std::string option(name);
+        for (char& c : option) c = c == '-' ? '_' : c;
+        if (auto p = set_option(options, option, vm[name].as<std::int64_t>())) problems.push_back(*p);
+    }
+    return options;
+}
+
 }  // namespace jpclear::cli

@@ -14,6 +14,7 @@
 #include "jpclear/io.h"
 #include "jpclear/model/problem.h"
 #include "jpclear/model/round.h"
+#include "jpclear/options.h"
 
 namespace jpclear::cli {
 
@@ -50,5 +51,12 @@ void add_input_options(po::options_description& named, po::positional_options_de
 /// The round, with CSV lists in place of the JSON ones where given; nullopt
 /// with `problems` filled when any file has any problem.
 std::optional<Round> load_round(const po::variables_map& vm, Problems& problems, spdlog::logger& log);
+
+/// --node-limit and --time-limit-ms, for every command that clears.
+void add_limit_options(po::options_description& named);
+
+/// The clearing options those flags give; a problem naming the option when
+/// a value is out of its range.
+Options clear_options(const po::variables_map& vm, Problems& problems);
 
 }  // namespace jpclear::cli
