@@ -12,6 +12,8 @@ namespace {
 
 const std::string bids_header = "id,buyer,bloc,lots,min_lots,limit,currency\n";
 const std::string offers_header = "id,supplier,origin,lots,min_lots,ask,currency,certified\n";
+// What a message about a text cell that is not UTF-8 ends with.
+const std::string utf8_hint = " of the cell; save the file as UTF-8, in Excel \"CSV UTF-8\")";
 
 Problems only(std::string path, std::string message) { return {{std::move(path), std::move(message)}}; }
 
@@ -130,8 +132,10 @@ TEST(CsvBids, QuotedCellsHoldCommasQuotesLineBreaksAndUtf8) {
     BidsRead r = read_bids_csv(text);
     // The line numbers after a cell with a line break stay physical.
     EXPECT_TRUE(
-        same_problems(r.problems, (Problems{{"bids[0].limit (bids.csv line 2)", "\"14,5\" is not a decimal"},
-                                            {"bids[3].limit (bids.csv line 6)", "\"oops\" is not a decimal"}})));
+        same_problems(r.problems, (Problems{{"bids[0].limit (bids.csv line 2, id \"eu,1\")",
+                                             "\"14,5\" is not a decimal; write 14.5 (the decimal mark is '.' in a file "
+                                             "separated by ',')"},
+                                            {"bids[3].limit (bids.csv line 6, id x)", "\"oops\" is not a decimal"}})));
     EXPECT_TRUE(r.bids.empty());
 
     // The same rows without the bad prices give back the exact cell texts.
@@ -167,7 +171,7 @@ TEST(CsvBids, CrLfAndNoFinalLineBreak) {
 
     // CRLF counts one line, as does a line break inside quotes.
     expect_single_bid_problem("id,buyer,bloc,lots,limit\r\na,\"x\r\ny\",EU,1,10\r\nb,B,EU,2,z\r\n",
-                              "bids[1].limit (bids.csv line 4)", "\"z\" is not a decimal");
+                              "bids[1].limit (bids.csv line 4, id b)", "\"z\" is not a decimal");
 }
 
 TEST(CsvBids, Utf8ByteOrderMarkIsSkipped) {
@@ -190,19 +194,20 @@ TEST(CsvBids, EmptyCellsAreAbsent) {
     EXPECT_FALSE(r.bids[0].currency.has_value());
 
     // An empty required cell is not a default value but a problem.
-    expect_single_bid_problem(bids_header + "b,B,EU,,0,1,EUR\n", "bids[0].lots (bids.csv line 2)", "is required");
-    expect_single_bid_problem(bids_header + "b,,EU,1,0,1,EUR\n", "bids[0].buyer (bids.csv line 2)", "is required");
-    expect_single_bid_problem(bids_header + "b,B,EU,1,0,\"\",EUR\n", "bids[0].limit (bids.csv line 2)", "is required");
+    expect_single_bid_problem(bids_header + "b,B,EU,,0,1,EUR\n", "bids[0].lots (bids.csv line 2, id b)", "is required");
+    expect_single_bid_problem(bids_header + "b,,EU,1,0,1,EUR\n", "bids[0].buyer (bids.csv line 2, id b)", "is required");
+    expect_single_bid_problem(bids_header + "b,B,EU,1,0,\"\",EUR\n", "bids[0].limit (bids.csv line 2, id b)",
+                              "is required");
 }
 
 TEST(CsvBids, OutOfRangeValuesAreLeftToValidation) {
-    BidsRead r = read_bids_csv(bids_header + "b,B,EU,-5,-1,-3,eur\nc,C,EU,0,9,1234567890123.12345678901,X\n");
+    BidsRead r = read_bids_csv(bids_header + "b,B,EU,-5,-1,-3,EURO\nc,C,EU,0,9,1234567890123.12345678901,X\n");
     ASSERT_TRUE(r.problems.empty()) << r.problems[0].to_string();
     ASSERT_EQ(r.bids.size(), 2u);
     EXPECT_EQ(r.bids[0].lots, -5);
     EXPECT_EQ(r.bids[0].min_lots, -1);
     EXPECT_EQ(r.bids[0].limit, Decimal::integer(-3));
-    EXPECT_EQ(r.bids[0].currency, std::optional<std::string>("eur"));
+    EXPECT_EQ(r.bids[0].currency, std::optional<std::string>("EURO"));
     EXPECT_EQ(r.bids[1].lots, 0);
     EXPECT_EQ(r.bids[1].min_lots, 9);
     EXPECT_EQ(r.bids[1].limit.integer_digits(), 13);
@@ -210,18 +215,19 @@ TEST(CsvBids, OutOfRangeValuesAreLeftToValidation) {
 }
 
 TEST(CsvBids, TextCellsMustBeUtf8) {
+    // An id that is not UTF-8 does not name its row.
     expect_single_bid_problem(bids_header + "b\xFF,B,EU,1,0,1,\n", "bids[0].id (bids.csv line 2)",
-                              "is not UTF-8 text (byte 0xFF at position 2 of the cell)");
+                              "is not UTF-8 text (byte 0xFF at position 2" + utf8_hint);
     // Overlong forms, surrogates and a sequence cut short are not UTF-8 either.
-    expect_single_bid_problem(bids_header + "b,\xC0\xAF,EU,1,0,1,\n", "bids[0].buyer (bids.csv line 2)",
-                              "is not UTF-8 text (byte 0xC0 at position 1 of the cell)");
-    expect_single_bid_problem(bids_header + "b,B,E\xED\xA0\x80,1,0,1,\n", "bids[0].bloc (bids.csv line 2)",
-                              "is not UTF-8 text (byte 0xED at position 2 of the cell)");
-    expect_single_bid_problem(bids_header + "b,B,EU,1,0,1,EU\xE6\x9D\n", "bids[0].currency (bids.csv line 2)",
-                              "is not UTF-8 text (byte 0xE6 at position 3 of the cell)");
+    expect_single_bid_problem(bids_header + "b,\xC0\xAF,EU,1,0,1,\n", "bids[0].buyer (bids.csv line 2, id b)",
+                              "is not UTF-8 text (byte 0xC0 at position 1" + utf8_hint);
+    expect_single_bid_problem(bids_header + "b,B,E\xED\xA0\x80,1,0,1,\n", "bids[0].bloc (bids.csv line 2, id b)",
+                              "is not UTF-8 text (byte 0xED at position 2" + utf8_hint);
+    expect_single_bid_problem(bids_header + "b,B,EU,1,0,1,EU\xE6\x9D\n", "bids[0].currency (bids.csv line 2, id b)",
+                              "is not UTF-8 text (byte 0xE6 at position 3" + utf8_hint);
     OffersRead o = read_offers_csv(offers_header + "o,S\x80,AU,1,0,1,,true\n");
-    EXPECT_TRUE(same_problems(o.problems, only("offers[0].supplier (offers.csv line 2)",
-                                               "is not UTF-8 text (byte 0x80 at position 2 of the cell)")));
+    EXPECT_TRUE(same_problems(o.problems, only("offers[0].supplier (offers.csv line 2, id o)",
+                                               "is not UTF-8 text (byte 0x80 at position 2" + utf8_hint)));
     EXPECT_TRUE(o.offers.empty());
     // Well-formed multi-byte text is kept as it is.
     BidsRead r = read_bids_csv(bids_header + "\xE6\x9D\xB1\xF0\x9F\x98\x80,B,JP,1,0,1,\n");
@@ -230,21 +236,22 @@ TEST(CsvBids, TextCellsMustBeUtf8) {
 }
 
 TEST(CsvBids, LotsMustBeWholeNumbers) {
-    const std::string path = "bids[0].lots (bids.csv line 2)";
+    const std::string path = "bids[0].lots (bids.csv line 2, id b)";
     for (const char* bad : {"5.0", "1e3", "+5", "-", "5 ", " 5", "five", "0x10"})
         expect_single_bid_problem(bids_header + "b,B,EU," + bad + ",0,1,\n", path,
                                   "\"" + std::string(bad) + "\" is not a whole number");
-    expect_single_bid_problem(bids_header + "b,B,EU,1,1.5,1,\n", "bids[0].min_lots (bids.csv line 2)",
+    expect_single_bid_problem(bids_header + "b,B,EU,1,1.5,1,\n", "bids[0].min_lots (bids.csv line 2, id b)",
                               "\"1.5\" is not a whole number");
 }
 
 TEST(CsvBids, LotsBeyondInt64AreProblems) {
-    expect_single_bid_problem(bids_header + "b,B,EU,9223372036854775808,0,1,\n", "bids[0].lots (bids.csv line 2)",
+    expect_single_bid_problem(bids_header + "b,B,EU,9223372036854775808,0,1,\n", "bids[0].lots (bids.csv line 2, id b)",
                               "\"9223372036854775808\" is too large a whole number");
-    expect_single_bid_problem(bids_header + "b,B,EU,1,-9223372036854775809,1,\n", "bids[0].min_lots (bids.csv line 2)",
+    expect_single_bid_problem(bids_header + "b,B,EU,1,-9223372036854775809,1,\n",
+                              "bids[0].min_lots (bids.csv line 2, id b)",
                               "\"-9223372036854775809\" is too large a whole number");
     expect_single_bid_problem(bids_header + "b,B,EU,123456789012345678901234567890,0,1,\n",
-                              "bids[0].lots (bids.csv line 2)",
+                              "bids[0].lots (bids.csv line 2, id b)",
                               "\"123456789012345678901234567890\" is too large a whole number");
 
     // The ends of the range itself are kept, for validation to judge.
@@ -255,10 +262,17 @@ TEST(CsvBids, LotsBeyondInt64AreProblems) {
 }
 
 TEST(CsvBids, PricesAreDecimalsWithoutExponent) {
-    const std::string path = "bids[0].limit (bids.csv line 2)";
-    for (const char* bad : {"15,000", "1e3", "1.5E2", ".5", "5.", "+5", "EUR 5", "0x1p3", "nan"})
+    const std::string path = "bids[0].limit (bids.csv line 2, id b)";
+    for (const char* bad : {"1e3", "1.5E2", ".5", "5.", "+5", "EUR 5", "0x1p3", "nan"})
         expect_single_bid_problem(bids_header + "b,B,EU,1,0,\"" + bad + "\",\n", path,
                                   "\"" + std::string(bad) + "\" is not a decimal");
+    // Thousands separators and decimal commas get a way out.
+    expect_single_bid_problem(bids_header + "b,B,EU,1,0,\"15,000\",\n", path,
+                              "\"15,000\" is not a decimal; write 15000 if ',' groups thousands, or 15.000 if it is a "
+                              "decimal comma");
+    expect_single_bid_problem(bids_header + "b,B,EU,1,0,\"1,234.5\",\n", path,
+                              "\"1,234.5\" is not a decimal; write it without thousands separators, with '.' as the "
+                              "decimal mark");
     expect_single_bid_problem(bids_header + "b,B,EU,1,0,1234567890123456789012345678901234567890,\n", path,
                               "\"1234567890123456789012345678901234567890\" has more than 38 significant digits");
 }
@@ -266,14 +280,14 @@ TEST(CsvBids, PricesAreDecimalsWithoutExponent) {
 TEST(CsvOffers, ErrorPathsNameTheOffersList) {
     OffersRead r = read_offers_csv(offers_header + "o,S,AU,1,0,1,,true\no2,S,AU,x,0,1,2,yes\n", "my offers.csv");
     EXPECT_TRUE(same_problems(
-        r.problems, (Problems{{"offers[1].lots (my offers.csv line 3)", "\"x\" is not a whole number"},
-                              {"offers[1].certified (my offers.csv line 3)", "\"yes\" is not true or false"}})));
+        r.problems, (Problems{{"offers[1].lots (my offers.csv line 3, id o2)", "\"x\" is not a whole number"},
+                              {"offers[1].certified (my offers.csv line 3, id o2)", "\"yes\" is not true or false"}})));
     EXPECT_TRUE(r.offers.empty());
 
     r = read_offers_csv(offers_header + "o,S,AU,1,0,\"13 200\",EUR,TRUE\n");
     EXPECT_TRUE(same_problems(
-        r.problems, (Problems{{"offers[0].ask (offers.csv line 2)", "\"13 200\" is not a decimal"},
-                              {"offers[0].certified (offers.csv line 2)", "\"TRUE\" is not true or false"}})));
+        r.problems, (Problems{{"offers[0].ask (offers.csv line 2, id o)", "\"13 200\" is not a decimal"},
+                              {"offers[0].certified (offers.csv line 2, id o)", "\"TRUE\" is not true or false"}})));
 }
 
 TEST(CsvBids, EveryProblemIsReportedAndNoBidIsReturned) {
@@ -284,16 +298,17 @@ TEST(CsvBids, EveryProblemIsReportedAndNoBidIsReturned) {
                              "d,D,EU,1,0,10,\n";      // line 5: fine
     BidsRead r = read_bids_csv(text, "round-7-bids.csv");
     EXPECT_TRUE(same_problems(
-        r.problems, (Problems{{"bids[1].buyer (round-7-bids.csv line 3)", "is required"},
-                              {"bids[1].lots (round-7-bids.csv line 3)", "\"1.5\" is not a whole number"},
-                              {"bids[1].limit (round-7-bids.csv line 3)", "\"1 0\" is not a decimal"},
+        r.problems, (Problems{{"bids[1].buyer (round-7-bids.csv line 3, id b)", "is required"},
+                              {"bids[1].lots (round-7-bids.csv line 3, id b)", "\"1.5\" is not a whole number"},
+                              {"bids[1].limit (round-7-bids.csv line 3, id b)", "\"1 0\" is not a decimal"},
                               {"bids[2] (round-7-bids.csv line 4)", "has 5 cells where the header (line 1) has 7"}})));
     EXPECT_TRUE(r.bids.empty());
 }
 
 TEST(CsvBids, WrongCellCount) {
     expect_single_bid_problem(bids_header + "a,A,EU,1,0,10,EUR,extra\n", "bids[0] (bids.csv line 2)",
-                              "has 8 cells where the header (line 1) has 7");
+                              "has 8 cells where the header (line 1) has 7 (a ',' inside a value that is not quoted, "
+                              "such as a decimal comma?)");
     expect_single_bid_problem(bids_header + "a,A,EU,1,0,10\n", "bids[0] (bids.csv line 2)",
                               "has 6 cells where the header (line 1) has 7");
     // A lone quoted empty cell is a record, not a blank line.
@@ -307,7 +322,7 @@ TEST(CsvBids, UnknownColumnIsAProblem) {
         r.problems,
         (Problems{{"bids.csv line 1",
                    "unknown column \"limt\" (bids columns are: id, buyer, bloc, lots, min_lots, limit, currency, "
-                   "delivery)"},
+                   "delivery); did you mean \"limit\"?"},
                   {"bids.csv line 1", "required column \"limit\" is missing"}})));
     EXPECT_TRUE(r.bids.empty());
 
@@ -328,14 +343,15 @@ TEST(CsvBids, DuplicatedAndUnnamedColumns) {
     BidsRead r = read_bids_csv("id,buyer,bloc,lots,limit,buyer,\n");
     EXPECT_TRUE(
         same_problems(r.problems, (Problems{{"bids.csv line 1", "column \"buyer\" appears twice (cells 2 and 6)"},
-                                            {"bids.csv line 1", "cell 7 names no column"}})));
+                                            {"bids.csv line 1", "cell 7 names no column (name it, with x- in front "
+                                                                "to have it ignored, or delete the column)"}})));
 }
 
 TEST(CsvBids, HeaderProblemsDoNotHideRowProblems) {
     BidsRead r = read_bids_csv("id,buyer,bloc,lots,limit,limt\na,A,EU,x,10,\n");
     ASSERT_EQ(r.problems.size(), 2u);
     EXPECT_EQ(r.problems[0].path, "bids.csv line 1");
-    EXPECT_EQ(r.problems[1], (Problem{"bids[0].lots (bids.csv line 2)", "\"x\" is not a whole number"}));
+    EXPECT_EQ(r.problems[1], (Problem{"bids[0].lots (bids.csv line 2, id a)", "\"x\" is not a whole number"}));
 }
 
 TEST(CsvBids, UnterminatedQuote) {
@@ -353,11 +369,11 @@ TEST(CsvBids, MalformedQuotingIsReportedAndReadingGoesOn) {
                              "d,D,EU,1,0,z,\n";            // line 5: still checked
     BidsRead r = read_bids_csv(text);
     EXPECT_TRUE(same_problems(
-        r.problems, (Problems{{"bids[0].buyer (bids.csv line 2)", "has text after its closing quote"},
-                              {"bids[1].buyer (bids.csv line 3)",
+        r.problems, (Problems{{"bids[0].buyer (bids.csv line 2, id a)", "has text after its closing quote"},
+                              {"bids[1].buyer (bids.csv line 3, id b)",
                                "has a quote inside an unquoted cell (quote the whole cell and double the quote)"},
                               {"bids[2] (bids.csv line 4)", "cell 8 has text after its closing quote"},
-                              {"bids[3].limit (bids.csv line 5)", "\"z\" is not a decimal"}})));
+                              {"bids[3].limit (bids.csv line 5, id d)", "\"z\" is not a decimal"}})));
     EXPECT_TRUE(r.bids.empty());
 }
 
@@ -416,8 +432,8 @@ TEST(CsvBids, DeliveryColumnEmptyCellIsAbsent) {
     EXPECT_EQ(r.problems[0].message.rfind("unknown column \"port\"", 0), 0u) << r.problems[0].message;
     // Text cells must be UTF-8 here too.
     expect_single_bid_problem("id,buyer,bloc,lots,limit,delivery\na,A,JP,1,10,JP\xFF\n",
-                              "bids[0].delivery (bids.csv line 2)",
-                              "is not UTF-8 text (byte 0xFF at position 3 of the cell)");
+                              "bids[0].delivery (bids.csv line 2, id a)",
+                              "is not UTF-8 text (byte 0xFF at position 3" + utf8_hint);
 }
 
 TEST(CsvOffers, PortColumnEmptyCellIsAbsent) {
@@ -429,7 +445,8 @@ TEST(CsvOffers, PortColumnEmptyCellIsAbsent) {
     r = read_offers_csv("id,supplier,origin,lots,ask,delivery\n");
     EXPECT_TRUE(same_problems(
         r.problems, only("offers.csv line 1", "unknown column \"delivery\" (offers columns are: id, supplier, origin, "
-                                              "lots, min_lots, ask, currency, certified, port)")));
+                                              "lots, min_lots, ask, currency, certified, port); to keep it in the "
+                                              "file, rename it x-delivery or pass --ignore-columns delivery")));
 }
 
 const std::string routes_header = "from,to,freight,currency,capacity_lots\n";
@@ -482,7 +499,9 @@ TEST(CsvRoutes, ProblemsNameTheRouteAndTheLine) {
                                    "lanes.csv");
     EXPECT_TRUE(same_problems(
         r.problems,
-        (Problems{{"logistics.routes[1] (lanes.csv line 3)", "has 6 cells where the header (line 1) has 5"},
+        (Problems{{"logistics.routes[1] (lanes.csv line 3)",
+                   "has 6 cells where the header (line 1) has 5 (a ',' inside a value that is not quoted, such as a "
+                   "decimal comma?)"},
                   {"logistics.routes[2].from (lanes.csv line 4)", "is required"},
                   {"logistics.routes[2].freight (lanes.csv line 4)", "\"1e2\" is not a decimal"},
                   {"logistics.routes[2].capacity_lots (lanes.csv line 4)", "\"4.5\" is not a whole number"},
@@ -502,9 +521,11 @@ TEST(CsvRoutes, HeaderProblems) {
     EXPECT_TRUE(same_problems(
         r.problems,
         (Problems{{"routes.csv line 1",
-                   "unknown column \"frieght\" (routes columns are: from, to, freight, currency, capacity_lots)"},
+                   "unknown column \"frieght\" (routes columns are: from, to, freight, currency, capacity_lots); "
+                   "did you mean \"freight\"?"},
                   {"routes.csv line 1",
-                   "unknown column \"capacity\" (routes columns are: from, to, freight, currency, capacity_lots)"},
+                   "unknown column \"capacity\" (routes columns are: from, to, freight, currency, capacity_lots); "
+                   "did you mean \"capacity_lots\"?"},
                   {"routes.csv line 1", "column \"from\" appears twice (cells 1 and 5)"},
                   {"routes.csv line 1", "required column \"freight\" is missing"}})));
     EXPECT_TRUE(same_problems(read_routes_csv("").problems, only("routes.csv", "has no header row")));
@@ -547,7 +568,7 @@ TEST(CsvBids, BlankLinesAreSkippedButCounted) {
     const std::string text = "\nid,buyer,bloc,lots,limit\n\na,A,EU,1,10\r\n\r\n\nb,B,EU,1,x\n\n";
     BidsRead r = read_bids_csv(text);
     // Record indexes skip blank lines; line numbers do not.
-    EXPECT_TRUE(same_problems(r.problems, only("bids[1].limit (bids.csv line 7)", "\"x\" is not a decimal")));
+    EXPECT_TRUE(same_problems(r.problems, only("bids[1].limit (bids.csv line 7, id b)", "\"x\" is not a decimal")));
 
     r = read_bids_csv("\nid,buyer,bloc,lots,limit\n\na,A,EU,1,10\n\n\nb,B,EU,1,2\n\n");
     ASSERT_TRUE(r.problems.empty());

@@ -5,11 +5,13 @@
 // no round at all when there is any: a caller never sees half an input.
 // Decimals are taken from their text; binary floating point is never used.
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "jpclear/model/problem.h"
@@ -50,34 +52,114 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits = {}, 
 RoundRead read_round_file(const std::string& path, const ReadLimits& limits = {},
                           const OrderSources& sources = {});
 
+/// How the CSV readers treat what spreadsheets add to a file (docs/cli.md,
+/// "CSV inputs").
+struct CsvOptions {
+    /// Columns to skip, by their exact header text, besides those whose name
+    /// starts with `x-` (always skipped). A column the list reads (`limit`)
+    /// cannot be skipped: naming one is a problem of the header.
+    std::vector<std::string> ignore_columns;
+    /// Keep every row even when there are problems: a row keeps the cells
+    /// that could be read, and CsvFile::unread lists those that could not,
+    /// so that the values of the rest can still be checked in the same run
+    /// (merge_csv_problems()). Off, any problem means no rows at all.
+    bool keep_rows = false;
+};
+
+/// What a CSV reader knows about a file beyond its rows: where each row
+/// starts, and which cells gave no value. Value problems found later
+/// (validate()) are named and filtered with it: csv_path(), merge_csv_problems().
+struct CsvFile {
+    std::string source;  ///< the file's name as given to the reader
+    std::string list;    ///< what its rows stand for: "bids", "offers" or "logistics.routes"
+    /// The file was read to its end under a usable header, so the list has
+    /// every row of it (some rows may still be broken, see `unread`). False
+    /// when the whole file failed: too large, no or broken header, too many rows.
+    bool complete = false;
+    std::size_t rows = 0;  ///< data rows read (blank lines are not rows)
+    /// Required columns the header lacks: no row has a value there.
+    std::vector<std::string> missing_columns;
+    /// Cells that gave no value (unreadable, or required and empty), in row
+    /// order, as (row, column); an empty column stands for the whole row (a
+    /// wrong number of cells, broken quoting).
+    std::vector<std::pair<std::size_t, std::string>> unread;
+    /// (row, line) for the first row and for every row that does not start
+    /// on the line after the previous row's start (blank lines, line breaks
+    /// inside quotes): enough to give every row its line (line_of()).
+    std::vector<std::pair<std::size_t, std::size_t>> line_marks;
+
+    /// The line (from 1, as an editor counts) on which data row `row` starts.
+    std::size_t line_of(std::size_t row) const;
+};
+
 struct BidsRead {
     Problems problems;
     std::vector<Bid> bids;
+    /// Read as meant, but said: a file separated by ';', decimal commas,
+    /// codes written with spaces or in lower case (`bids.csv: ...`).
+    Problems warnings = {};
+    CsvFile file = {};
 };
 struct OffersRead {
     Problems problems;
     std::vector<Offer> offers;
+    Problems warnings = {};
+    CsvFile file = {};
 };
 struct RoutesRead {
     Problems problems;
     std::vector<Route> routes;
+    Problems warnings = {};
+    CsvFile file = {};
 };
 
 /// CSV with a header row naming JSON fields (any order), empty cell = absent,
 /// RFC 4180 quoting. `source` names the file in problem paths, which name the
-/// row both ways: `bids[3].limit (bids.csv line 5)`. Bids may have a
-/// `delivery` column, offers a `port` column (spec 10).
-BidsRead read_bids_csv(std::string_view text, const std::string& source = "bids.csv", const ReadLimits& limits = {});
+/// row both ways, and its id when the row has a readable one:
+/// `bids[3].limit (bids.csv line 5, id eu-17)`. Bids may have a `delivery`
+/// column, offers a `port` column (spec 10).
+///
+/// What spreadsheets write is read where its meaning is certain, with a
+/// warning: a file whose header is separated by ';' is read with ';'
+/// separators, and decimals with a comma in such a file (`12,5`) are read
+/// exactly as 12.5 when the file's decimal mark is certain; bloc, origin and
+/// currency codes with surrounding spaces or in lower case are read trimmed
+/// and in upper case. Anything ambiguous (`14.500` in a ';' file that writes
+/// no other decimal) is a problem saying what to write instead.
+BidsRead read_bids_csv(std::string_view text, const std::string& source = "bids.csv", const ReadLimits& limits = {},
+                       const CsvOptions& options = {});
 OffersRead read_offers_csv(std::string_view text, const std::string& source = "offers.csv",
-                           const ReadLimits& limits = {});
+                           const ReadLimits& limits = {}, const CsvOptions& options = {});
 /// Routes (spec 10) with columns from, to, freight, currency, capacity_lots;
 /// problems are named like `logistics.routes[0].freight (routes.csv line 2)`.
 /// At most limits.max_orders routes.
 RoutesRead read_routes_csv(std::string_view text, const std::string& source = "routes.csv",
-                           const ReadLimits& limits = {});
+                           const ReadLimits& limits = {}, const CsvOptions& options = {});
+
+/// `path` as the CSV readers name a row's fields when its list came from one
+/// of `files`: `bids[3].limit` becomes `bids[3].limit (bids.csv line 5, id eu-17)`
+/// (the id from `round`, when the row has one). Other paths come back as they are.
+std::string csv_path(const std::string& path, const Round& round, const std::vector<const CsvFile*>& files);
+
+/// One report of everything wrong with a round whose lists came (in part)
+/// from CSV files read with CsvOptions::keep_rows: the readers' problems
+/// (`reading`, with the JSON document's) and the value problems `values`
+/// (validate(), or validate_fields() when there is no document) of the rows
+/// that were read, named by csv_path(). A value problem that only repeats a
+/// reading problem is dropped: the limit 0 that stands in for an unreadable
+/// "12,5", any problem of a row that could not be read, anything about a
+/// list whose file could not be read, and the place checks (`delivery`,
+/// `port`) while not every route is known. Problems outside the CSV lists
+/// come first, as given; then each file's, header first, then row by row.
+Problems merge_csv_problems(Problems reading, Problems values, const Round& round,
+                            const std::vector<const CsvFile*>& files);
 
 /// Reads a whole file within limits; nullopt and a problem when it cannot.
 std::optional<std::string> read_text_file(const std::string& path, const ReadLimits& limits, Problems& problems);
+/// Reads standard input whole, within limits (`jpclear clear -`); problems
+/// name it `name`.
+std::optional<std::string> read_standard_input(const ReadLimits& limits, Problems& problems,
+                                               const std::string& name = "stdin");
 
 /// The `jpclear.result/1` document, with a fixed key order and number format
 /// so the same result always gives the same bytes. Everything written comes

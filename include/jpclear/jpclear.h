@@ -9,4 +9,5 @@
 #include "jpclear/model/result.h"
 #include "jpclear/model/round.h"
 #include "jpclear/options.h"
+#include "jpclear/plausibility.h"
 #include "jpclear/version.h"

@@ -15,7 +15,8 @@
 namespace jpclear::cli {
 
 const char* const clear_usage = R"(  jpclear clear ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
-                           [--out RESULT.json] [--summary[=orders]] [--summary-rows N] [--summary-match TEXT]
+                           [--ignore-columns NAME,...] [--strict] [--out RESULT.json]
+                           [--summary[=orders]] [--summary-rows N] [--summary-match TEXT]
                            [--csv-out DIR] [--csv-style plain|excel-eu] [--report REPORT.html] [--verbose]
                            [--node-limit N] [--time-limit-ms N] [--max-bytes N] [--max-orders N]
 )";
@@ -99,37 +100,51 @@ int cmd_clear(const std::vector<std::string>& args) {
 
     Problems problems;
     const Options options = clear_options(vm, problems);
-    std::optional<Round> round = load_round(vm, problems, *log);
-    if (!problems.empty()) return report(problems);
+    Input in = load_round(vm, *log);
+    Problems warnings = in.warnings;
+    for (Problem& w : in.plausibility()) warnings.push_back(std::move(w));
+    if (!in.read_cleanly) {
+        problems.insert(problems.end(), in.problems.begin(), in.problems.end());
+        return *finish_checks(std::move(problems), warnings, vm);
+    }
+    const Round& round = *in.round;
+    // Under --strict a warning refuses the round before it is cleared; the
+    // value problems are looked for too, so that one run says everything.
+    if (!problems.empty() || (vm.count("strict") && !warnings.empty())) {
+        for (Problem& p : in.located(validate(round))) problems.push_back(std::move(p));
+        return *finish_checks(std::move(problems), warnings, vm);
+    }
 
     auto t0 = std::chrono::steady_clock::now();
-    ClearOutcome outcome = clear(*round, options);
+    ClearOutcome outcome = clear(round, options);
     log->debug("cleared in {:.1f} ms", ms_since(t0));
-    if (outcome.status == CallStatus::invalid_input) return report(outcome.problems);
+    if (outcome.status == CallStatus::invalid_input)
+        return *finish_checks(in.located(std::move(outcome.problems)), warnings, vm);
     if (!outcome.ok()) {
         for (const Problem& p : outcome.problems) std::cerr << "jpclear: " << p.to_string() << "\n";
         return exit_failure;
     }
+    finish_checks({}, warnings, vm);  // prints the warnings
     const Result& result = *outcome.result;
     // The result is streamed, not built as one string first: for 10^7
     // orders that string would be the largest thing the process holds.
     t0 = std::chrono::steady_clock::now();
     if (vm.count("out")) {
-        if (!write_file(vm["out"].as<std::string>(), [&](std::ostream& f) { write_result_json(f, *round, result); }))
+        if (!write_file(vm["out"].as<std::string>(), [&](std::ostream& f) { write_result_json(f, round, result); }))
             return exit_failure;
-        if (vm.count("summary")) std::cout << summary_table(*round, result, summary);
+        if (vm.count("summary")) std::cout << summary_table(round, result, summary);
     } else {
-        write_result_json(std::cout, *round, result);
-        if (vm.count("summary")) std::cerr << summary_table(*round, result, summary);
+        write_result_json(std::cout, round, result);
+        if (vm.count("summary")) std::cerr << summary_table(round, result, summary);
     }
-    if (vm.count("csv-out") && !write_csv_tables(vm["csv-out"].as<std::string>(), *round, result, csv_style))
+    if (vm.count("csv-out") && !write_csv_tables(vm["csv-out"].as<std::string>(), round, result, csv_style))
         return exit_failure;
     std::cout.flush();
     if (!std::cout) return exit_failure;
     log->debug("wrote the result in {:.1f} ms", ms_since(t0));
     if (vm.count("report")) {
         t0 = std::chrono::steady_clock::now();
-        if (!write_file(vm["report"].as<std::string>(), [&](std::ostream& f) { write_html_report(f, *round, result); }))
+        if (!write_file(vm["report"].as<std::string>(), [&](std::ostream& f) { write_html_report(f, round, result); }))
             return exit_failure;
         log->debug("wrote the report in {:.1f} ms", ms_since(t0));
     }

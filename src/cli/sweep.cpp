@@ -19,7 +19,7 @@ const char* const sweep_usage = R"(  jpclear sweep ROUND.json --set NAME=VALUES 
                            [--plot SWEEP.svg] [--jobs N] [--progress] [--verbose]
                            [--node-limit N] [--time-limit-ms N]
                            [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
-                           [--max-bytes N] [--max-orders N]
+                           [--ignore-columns NAME,...] [--strict] [--max-bytes N] [--max-orders N]
 )";
 
 namespace {
@@ -96,12 +96,21 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (options.jobs == 0) throw UsageError{"--jobs must be at least 1"};
     Problems problems;
     options.clear = clear_options(vm, problems);
-    std::optional<Round> round = load_round(vm, problems, *log);
-    if (!problems.empty()) return report(problems);
+    Input in = load_round(vm, *log);
+    Problems warnings = in.warnings;
+    if (in.read_cleanly)
+        for (Problem& w : in.plausibility()) warnings.push_back(std::move(w));
+    if (!in.read_cleanly) {
+        problems.insert(problems.end(), in.problems.begin(), in.problems.end());
+        return *finish_checks(std::move(problems), warnings, vm);
+    }
+    const std::optional<Round>& round = in.round;
     // Every row is measured against the base round, so it must clear itself.
-    problems = check_sweep(*round, axes);
-    if (problems.empty()) problems = validate(*round);
-    if (!problems.empty()) return report(problems);
+    for (Problem& p : check_sweep(*round, axes)) problems.push_back(std::move(p));
+    if (problems.empty())
+        for (Problem& p : in.located(validate(*round))) problems.push_back(std::move(p));
+    // The warnings are the base round's: printed once, or with --strict refused.
+    if (auto code = finish_checks(std::move(problems), warnings, vm)) return *code;
 
     ProgressBar bar(std::cerr, "variants", stderr_is_terminal(), vm.count("progress") > 0);
     options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };

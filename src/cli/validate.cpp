@@ -11,7 +11,8 @@
 namespace jpclear::cli {
 
 const char* const validate_usage = R"(  jpclear validate ROUND.json [--bids BIDS.csv] [--offers OFFERS.csv] [--routes ROUTES.csv]
-                              [--verbose] [--max-bytes N] [--max-orders N]
+                              [--ignore-columns NAME,...] [--strict] [--verbose]
+                              [--max-bytes N] [--max-orders N]
 )";
 
 int cmd_validate(const std::vector<std::string>& args) {
@@ -22,11 +23,15 @@ int cmd_validate(const std::vector<std::string>& args) {
     if (wants_help(args)) return help(validate_usage, named);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
-    Problems problems;
-    std::optional<Round> round = load_round(vm, problems, *log);
-    if (round) problems = validate(*round);
-    if (!problems.empty()) return report(problems);
-    std::cout << "valid: " << round->bids.size() << " bids, " << round->offers.size() << " offers\n";
+    Input in = load_round(vm, *log);
+    // Every problem and every warning of every file in one run.
+    Problems problems = in.read_cleanly ? in.located(validate(*in.round)) : std::move(in.problems);
+    Problems warnings = in.warnings;
+    for (Problem& w : in.plausibility()) warnings.push_back(std::move(w));
+    if (std::optional<int> code = finish_checks(std::move(problems), warnings, vm)) return *code;
+    std::cout << "valid: " << in.round->bids.size() << " bids, " << in.round->offers.size() << " offers";
+    if (!warnings.empty()) std::cout << " (" << warnings.size() << (warnings.size() == 1 ? " warning)" : " warnings)");
+    std::cout << "\n";
     return exit_ok;
 }
 

@@ -45,17 +45,66 @@ inline std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
     return std::nullopt;
 }
 
+/// `value` with what a message must not carry raw written out: bytes that
+/// are not UTF-8 as `\xNN` (a terminal would garble them, and they would
+/// make the report itself invalid text), control characters as `\u00NN`,
+/// and with `quote` also `"` and `\` escaped. Stops after `max_bytes` of the
+/// value (never inside a UTF-8 sequence), so a runaway value does not flood
+/// the report; `cut` says whether it did.
+inline std::string escaped(std::string_view value, bool quote, std::size_t max_bytes, bool* cut = nullptr) {
+    constexpr const char* hex = "0123456789abcdef";
+    constexpr const char* upper_hex = "0123456789ABCDEF";
+    std::string out;
+    std::size_t i = 0;
+    while (i < value.size()) {
+        const auto byte = static_cast<unsigned char>(value[i]);
+        const std::size_t n = utf8_length(value.substr(i));
+        if (i + (n == 0 ? 1 : n) > max_bytes) break;
+        if (n == 0) {
+            out += "\\x";
+            out += upper_hex[byte >> 4];
+            out += upper_hex[byte & 0xF];
+            ++i;
+            continue;
+        }
+        if (n == 1) {
+            if (byte < 0x20 || byte == 0x7F) {
+                out += "\\u00";
+                out += hex[byte >> 4];
+                out += hex[byte & 0xF];
+                ++i;
+                continue;
+            }
+            if (quote && (byte == '"' || byte == '\\')) out += '\\';
+        }
+        out.append(value.substr(i, n));
+        i += n;
+    }
+    if (cut) *cut = i < value.size();
+    return out;
+}
+
 /// A value as shown in a message, quoted or not, cut short so that a runaway
-/// value (a quote never closed, megabytes of digits) does not flood the report.
+/// value (a quote never closed, megabytes of digits) does not flood the
+/// report, and escaped as escaped() says.
 inline std::string shown(std::string_view value, bool quote = true) {
     constexpr std::size_t max_shown = 60;
-    std::size_t cut = value.size();
-    if (cut > max_shown) {
-        cut = max_shown;
-        while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    bool cut = false;
+    std::string body = escaped(value, quote, max_shown, &cut);
+    return (quote ? "\"" + body + "\"" : body) + (cut ? "..." : "");
+}
+
+/// A name (a file, an order id, a column) as it reads best in a path or a
+/// suggestion: as it is when it holds only letters, digits and `-_.:/#+@`,
+/// otherwise quoted and escaped like shown().
+inline std::string plain_or_shown(std::string_view name) {
+    bool plain = !name.empty() && name.size() <= 60;
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        std::string_view("-_.:/#+@").find(c) != std::string_view::npos;
+        plain = plain && ok;
     }
-    const std::string_view part = value.substr(0, cut);
-    return (quote ? detail::quoted(part) : std::string(part)) + (cut < value.size() ? "..." : "");
+    return plain ? std::string(name) : shown(name);
 }
 
 }  // namespace jpclear::io_detail
