@@ -57,7 +57,9 @@
 #include "jpclear/clear.h"
 #include "jpclear/clearing/convex.h"
 #include "jpclear/clearing/order_book.h"
+#include "jpclear/clearing/solve.h"
 #include "jpclear/io.h"
+#include "jpclear/report/result_builder.h"
 
 namespace {
 

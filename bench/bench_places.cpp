@@ -46,6 +46,7 @@
 #include "bench_support.h"
 #include "jpclear/clear.h"
 #include "jpclear/clearing/solve.h"
+#include "jpclear/report/result_builder.h"
 
 #ifdef JPCLEAR_BENCH_HAVE_CLP
 #include <ClpSimplex.hpp>

@@ -5,7 +5,8 @@
 #                            once as built for users (GCC, Release), then again
 #                            built with Clang under AddressSanitizer and
 #                            UndefinedBehaviorSanitizer, with each fuzz target
-#                            fuzzed for JPCLEAR_FUZZ_SECONDS (default 60)
+#                            fuzzed for JPCLEAR_FUZZ_SECONDS (default 60), and
+#                            last clear() from 8 threads under ThreadSanitizer
 # Packages are installed with apt-get only when missing (needs root then).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,16 @@ build_sanitized() {
   cmake --build build-sanitize -j "$(nproc)"
 }
 
+# clear() from 8 threads under ThreadSanitizer (docs/api.md, "Threads"):
+# only libjpclear and the threads test, so it costs a minute or two, not a
+# third build of everything.
+build_tsan() {
+  CC=clang CXX=clang++ cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Release \
+    -DJPCLEAR_WARNINGS_AS_ERRORS=ON -DJPCLEAR_TSAN=ON -DJPCLEAR_BUILD_CLI=OFF -DJPCLEAR_BUILD_TESTS=OFF \
+    -DJPCLEAR_BUILD_BENCH=OFF -DJPCLEAR_BUILD_EXAMPLES=OFF >/dev/null
+  cmake --build build-tsan -j "$(nproc)" --target test_threads
+}
+
 case "${1:-}" in
   example)
     install_missing "${packages[@]}"
@@ -59,6 +70,8 @@ case "${1:-}" in
     # Fail on the first report, and say where leaks were allocated.
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)"
+    build_tsan
+    ctest --test-dir build-tsan --output-on-failure
     ;;
   *)
     echo "usage: scripts/run.sh example|test" >&2

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "jpclear/clear.h"
+#include "jpclear/clearing/market.h"
 #include "jpclear/generate.h"
 #include "jpclear/io.h"
 #include "jpclear/jpclear.h"

@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "jpclear/io.h"
+#include "jpclear/clearing/allocation.h"
+#include "jpclear/clearing/market.h"
+#include "jpclear/clearing/support.h"
 #include "jpclear/jpclear.h"
 #include "round_builders.h"
 #include "splitmix.h"

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "jpclear/clear.h"
+#include "jpclear/clearing/market.h"
 #include "jpclear/io.h"
 
 namespace {

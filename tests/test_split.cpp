@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "jpclear/clearing/market.h"
+#include "jpclear/clearing/solution.h"
+#include "jpclear/clearing/split.h"
 #include "jpclear/jpclear.h"
 #include "round_builders.h"
 #include "splitmix.h"

@@ -5,6 +5,7 @@
 // defaults, clearing is deterministic and exact. A time limit makes a search
 // result depend on the machine's speed, so there is none unless asked for.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -21,6 +22,12 @@ struct Options {
     std::int64_t node_limit = 2'000'000;
     /// Wall-clock limit of that search in milliseconds; none by default.
     std::optional<std::int64_t> time_limit_ms;
+    /// Cooperative cancellation: when another thread sets `*stop`, the search
+    /// stops as at a limit (`optimality: limit`, the best result so far). It
+    /// is read, never written, at least every 1024 nodes; the convex path,
+    /// validation and the result builder run to their end (they are linear).
+    /// Not in the registry below: it is no number to set from a command line.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 struct OptionInfo {

@@ -422,6 +422,7 @@ private:
 
     bool limit_reached() {
         if (nodes_ >= options_.node_limit) return true;
+        if (options_.stop && (nodes_ & 1023) == 0 && options_.stop->load(std::memory_order_relaxed)) return true;
         if (options_.time_limit_ms && (nodes_ & 1023) == 0) {
             auto elapsed = std::chrono::steady_clock::now() - start_;
             if (std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() >= *options_.time_limit_ms)

@@ -187,6 +187,7 @@ private:
     // Every node costs a flow solve, so the clock is read at every one.
     bool out_of_budget() const { return nodes_ >= node_budget_ || time_is_up(); }
     bool time_is_up() const {
+        if (options_.stop && options_.stop->load(std::memory_order_relaxed)) return true;  // asked to stop: as a limit
         if (!options_.time_limit_ms) return false;
         const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
         return spent.count() >= *options_.time_limit_ms;

@@ -10,6 +10,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -370,6 +371,15 @@ inline ParsedDecimal Decimal::parse(std::string_view text, bool allow_exponent) 
     }
     out.value = from_units(negative ? -coef : coef, static_cast<int>(s));
     return out;
+}
+
+/// Writes to_string(): the exact value with every significant digit and no
+/// more (`14050`, `-0.05`); width and fill apply to the whole text. A
+/// template only so that this header needs <iosfwd>, not <ostream>: the body
+/// is compiled where it is used, and there the stream is complete.
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, const Decimal& d) {
+    return out << d.to_string();
 }
 
 /// Convenience for literals in code and tests: Decimal::parse that throws.

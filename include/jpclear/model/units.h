@@ -10,6 +10,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <iosfwd>
 
 #include "jpclear/model/decimal.h"
 
@@ -62,5 +63,21 @@ struct OrderIndex {
 
     friend constexpr auto operator<=>(OrderIndex, OrderIndex) = default;
 };
+
+// Streams write the bare number (`12`, not `12 lots`), as for the integer
+// itself, so they fit tables and logs alike. Templates for the reason given
+// at Decimal's operator<<: this header needs only <iosfwd>.
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, Lots lots) {
+    return out << lots.count;
+}
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, Ticks ticks) {
+    return out << ticks.count;
+}
+template <class Traits>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& out, OrderIndex index) {
+    return out << index.value;
+}
 
 }  // namespace jpclear
