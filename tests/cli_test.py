@@ -162,10 +162,10 @@ with tempfile.TemporaryDirectory() as tmp:
     bad_routes = run("clear", no_routesp, "--routes", routes_csv)
     check("a bad routes file names the route and the line", bad_routes.returncode == 2 and bad_routes.stdout == ""
           and ".freight (" + routes_csv + " line " in bad_routes.stderr, bad_routes.stderr[:300])
-    for cmd in ("clear", "validate", "generate"):
+    for cmd in ("clear", "validate", "generate", "sweep"):
         h = run(cmd, "--help")
         check(f"{cmd} --help prints its usage on stdout", h.returncode == 0 and h.stdout.startswith("usage:")
-              and f"jpclear {cmd}" in h.stdout and h.stderr == "", h.stderr[:300])
+              and f"jpclear {cmd}" in h.stdout and "examples:" in h.stdout and h.stderr == "", h.stderr[:300])
 
     # Origin mixes and caps for what-if studies.
     def gen_json(*extra):

@@ -15,12 +15,22 @@ const char* const validate_usage = R"(  jpclear validate ROUND.json [--bids BIDS
                               [--max-bytes N] [--max-orders N]
 )";
 
+namespace {
+
+const char* const validate_examples = R"(  jpclear validate round.json
+  jpclear validate round.json --bids bids.csv --offers offers.csv     # every problem of every file at once
+  jpclear validate round.json --bids export.csv --ignore-columns comment,region
+  cat round.json | jpclear validate - --strict                         # warnings refuse the round too
+)";
+
+}  // namespace
+
 int cmd_validate(const std::vector<std::string>& args) {
     po::options_description named;
     po::positional_options_description positional;
     add_input_options(named, positional);
     named.add_options()("verbose", "log steps to stderr")("help,h", "show this help");
-    if (wants_help(args)) return help(validate_usage, named);
+    if (wants_help(args)) return help(validate_usage, named, validate_examples);
     po::variables_map vm = parse(args, named, positional);
     auto log = make_logger(vm.count("verbose") > 0);
     Input in = load_round(vm, *log);
