@@ -10,9 +10,9 @@ rate gives one warning line naming fx.JPY, and --strict refuses it. Ends with
 'N passed, M failed'.
 """
 import json, os, subprocess, sys, tempfile
+from e2e import check, finish
 
 JP = sys.argv[1]
-passed = failed = 0
 
 
 def run(*args, input=None):
@@ -25,14 +25,6 @@ def run(*args, input=None):
     return p
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def lines(text):
@@ -211,5 +203,4 @@ with tempfile.TemporaryDirectory() as tmp:
     un = run("validate", head, "--bids", unknown, "--offers", offers)
     check("an unknown column in Latin-1 is shown escaped", un.returncode == 2 and "Pr\\xE9is" in un.err, un.err[:300])
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -13,6 +13,7 @@ picture, not a blank page. Without Chromium the test fails (CI installs it; see
 scripts/run.sh). Ends with 'N passed, M failed'.
 """
 import argparse, os, re, shutil, struct, subprocess, sys, tempfile, zlib
+from e2e import check, finish
 import xml.etree.ElementTree as ET
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -24,17 +25,8 @@ parser.add_argument("examples")
 parser.add_argument("--screenshot", help="keep the lithium page's screenshot here")
 parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
 args = parser.parse_args()
-passed = failed = 0
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def run(*argv):
@@ -205,5 +197,4 @@ with tempfile.TemporaryDirectory() as tmp:
             check("screenshot is a picture, not a blank page", len(colours) > 50 and ink > sampled // 50,
                   f"{len(colours)} colours, {ink} of {sampled} sampled pixels inked")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

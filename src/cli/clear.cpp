@@ -101,12 +101,8 @@ int cmd_clear(const std::vector<std::string>& args) {
     Problems problems;
     const Options options = clear_options(vm, problems);
     Input in = load_round(vm, *log);
-    Problems warnings = in.warnings;
-    for (Problem& w : in.plausibility()) warnings.push_back(std::move(w));
-    if (!in.read_cleanly) {
-        problems.insert(problems.end(), in.problems.begin(), in.problems.end());
-        return *finish_checks(std::move(problems), warnings, vm);
-    }
+    const Problems warnings = in.all_warnings();
+    if (!in.read_cleanly) return *finish_checks(in.take_problems(std::move(problems)), warnings, vm);
     const Round& round = *in.round;
     // Under --strict a warning refuses the round before it is cleared; the
     // value problems are looked for too, so that one run says everything.

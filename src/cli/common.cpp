@@ -126,6 +126,18 @@ Problems Input::plausibility() const {
     return out;
 }
 
+Problems Input::all_warnings() const {
+    Problems out = warnings;
+    for (Problem& w : plausibility()) out.push_back(std::move(w));
+    return out;
+}
+
+Problems Input::take_problems(Problems before) {
+    for (Problem& p : problems) before.push_back(std::move(p));
+    problems.clear();
+    return before;
+}
+
 Input load_round(const po::variables_map& vm, spdlog::logger& log) {
     Input in;
     const ReadLimits limits = read_limits(vm);

@@ -70,6 +70,12 @@ struct Input {
     Problems located(Problems values) const;
     /// plausibility_warnings() of the round, named like problems.
     Problems plausibility() const;
+    /// Every warning: the readers', then plausibility() (also when a CSV file
+    /// had problems, so that one run says everything).
+    Problems all_warnings() const;
+    /// Moves the reading problems after `problems`: the command ends with
+    /// finish_checks() when the round was not read cleanly.
+    Problems take_problems(Problems problems);
 };
 
 /// Reads the round and the CSV files the options name; see Input.

@@ -97,13 +97,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     Problems problems;
     options.clear = clear_options(vm, problems);
     Input in = load_round(vm, *log);
-    Problems warnings = in.warnings;
-    if (in.read_cleanly)
-        for (Problem& w : in.plausibility()) warnings.push_back(std::move(w));
-    if (!in.read_cleanly) {
-        problems.insert(problems.end(), in.problems.begin(), in.problems.end());
-        return *finish_checks(std::move(problems), warnings, vm);
-    }
+    const Problems warnings = in.all_warnings();
+    if (!in.read_cleanly) return *finish_checks(in.take_problems(std::move(problems)), warnings, vm);
     const std::optional<Round>& round = in.round;
     // Every row is measured against the base round, so it must clear itself.
     for (Problem& p : check_sweep(*round, axes)) problems.push_back(std::move(p));

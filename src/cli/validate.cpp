@@ -36,8 +36,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     Input in = load_round(vm, *log);
     // Every problem and every warning of every file in one run.
     Problems problems = in.read_cleanly ? in.located(validate(*in.round)) : std::move(in.problems);
-    Problems warnings = in.warnings;
-    for (Problem& w : in.plausibility()) warnings.push_back(std::move(w));
+    const Problems warnings = in.all_warnings();
     if (std::optional<int> code = finish_checks(std::move(problems), warnings, vm)) return *code;
     std::cout << "valid: " << in.round->bids.size() << " bids, " << in.round->offers.size() << " offers";
     if (!warnings.empty()) std::cout << " (" << warnings.size() << (warnings.size() == 1 ? " warning)" : " warnings)");
