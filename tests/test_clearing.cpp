@@ -785,7 +785,7 @@ TEST(ClearConvex, HistogramPassGivesTheSameCrossingAndAllocation) {
     }
     // The sweep must have exercised both trading rounds and the narrowing.
     EXPECT_GT(traded, 1000);
-    EXPECT_GT(windowed, 500);
+    EXPECT_GT(windowed, 400);
 }
 
 TEST(ClearConvex, HistogramPassOnConvertedYenRounds) {

@@ -15,15 +15,16 @@
 // Algorithm. No sort. min(D, S) is unimodal in p (D falls, S rises), and its
 // maximum over all prices is reached at an order's price. A first pass
 // (histogram_crossing.h) sums lots over price buckets and keeps only the
-// orders of the one to three buckets around the crossing, with the demand
-// above them and the supply below them as totals. On those orders a
+// orders of the few buckets around the crossing, with the demand above them
+// and the supply below them as totals. On those orders a
 // prune-and-search takes the median price of the orders still in play
 // (std::nth_element), evaluates D and S there, and drops every order on one
 // side of it, folding their lots into running totals; half the orders go each
 // round. The search ends at two neighbouring order prices, the last with
 // S < D and the first with S >= D; no order price lies between them, so the
 // marginal bid price (where the V*-th lot of demand sits) and the marginal ask
-// price follow from D and S there with at most one more pass per side. One
+// price follow from D and S there, with at most one more pass per side over
+// the orders searched. One
 // pass per side then fills every order better than its margin and gathers the
 // marginal group for the pro-rata split. The first pass changes nothing in
 // the result: the search sees the same D and S at every price it evaluates,
@@ -190,16 +191,26 @@ inline void fill_at_margin(const std::vector<std::int64_t>& price, const std::ve
     const std::int64_t* p = price.data();
     const std::int64_t* l = lots.data();
     std::int64_t* f = fill.data();
+    // Branch-free: whether an order is in full is a coin toss near the
+    // margin, and a mispredicted branch costs more than the mask. The group's
+    // indices go to a small buffer (written every time, kept when at the
+    // margin) that is emptied into ws.group when full.
+    constexpr std::size_t kChunk = 256;
+    std::uint32_t chunk[kChunk + 1];
+    std::size_t held = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const std::int64_t k = sign * p[i];
-        // Branch-free: whether an order is in full is a coin toss near the
-        // margin, and a mispredicted branch costs more than the mask.
         const std::int64_t x = l[i] & -static_cast<std::int64_t>(k < key);
         f[i] = x;
         in_full += x;
-        if (k == key) [[unlikely]]
-            ws.group.push_back(static_cast<std::uint32_t>(i));
+        chunk[held] = static_cast<std::uint32_t>(i);
+        held += k == key;
+        if (held == kChunk) [[unlikely]] {
+            ws.group.insert(ws.group.end(), chunk, chunk + held);
+            held = 0;
+        }
     }
+    ws.group.insert(ws.group.end(), chunk, chunk + held);
     detail::share_pro_rata(ws.group, lots.data(), ids, volume - in_full, fill.data(), ws.remainders);
 }
 
@@ -219,19 +230,21 @@ inline void clear_convex(const OrderBook& book, ConvexWorkspace& ws, Allocation&
     // No order price lies strictly between `below` and `above`, so the V*-th
     // lot of demand is either at `below` (when D(above) < V*) or in the
     // lowest bid group at or above `above`; likewise for supply.
+    // Both margins are looked for among the orders the search ran on: all
+    // of them, or a window that holds the ones needed (histogram_crossing.h).
     const std::int64_t demand_above = c.has_above ? c.demand_above : 0;
     std::int64_t bid_margin = c.below;
     if (demand_above == c.volume) {
         bid_margin = INT64_MAX;
-        for (std::size_t i = 0; i < book.bid_count(); ++i)
-            if (book.bid_price[i] >= c.above && book.bid_price[i] < bid_margin) bid_margin = book.bid_price[i];
+        for (const detail::PricedLots& e : ws.priced)
+            if (e.lots > 0 && e.price >= c.above && e.price < bid_margin) bid_margin = e.price;
     }
     const std::int64_t supply_below = c.has_below ? c.supply_below : 0;
     std::int64_t ask_margin = c.above;
     if (supply_below == c.volume) {
         ask_margin = INT64_MIN;
-        for (std::size_t i = 0; i < book.offer_count(); ++i)
-            if (book.offer_price[i] <= c.below && book.offer_price[i] > ask_margin) ask_margin = book.offer_price[i];
+        for (const detail::PricedLots& e : ws.priced)
+            if (e.lots < 0 && e.price <= c.below && e.price > ask_margin) ask_margin = e.price;
     }
     fill_at_margin(book.bid_price, book.bid_lots, book.bid_id, out.volume, bid_margin, -1, out.bid_fill, ws);
     fill_at_margin(book.offer_price, book.offer_lots, book.offer_id, out.volume, ask_margin, +1, out.offer_fill, ws);

@@ -1,6 +1,6 @@
 #pragma once
 // The first pass of clear_convex(): narrow the crossing search down to the
-// orders of one to three price buckets.
+// orders of the few price buckets around the crossing.
 //
 // Problem. find_crossing() (convex.h) needs `above`, the smallest order price
 // with S >= D, and `below`, the largest with S < D, with D and S there. Its
@@ -9,23 +9,26 @@
 // the crossing and on the lot totals on either side of it.
 //
 // Algorithm. One pass finds the lowest and highest price of the book. The
-// range between them is cut into at most kMaxBuckets buckets of 2^shift
-// prices each (integer arithmetic only: bucket = (price - lowest) >> shift),
-// and a second pass adds up each bucket's bid lots, offer lots and orders. For
-// any price p in bucket j, S(p) lies between the supply of the buckets below j
-// and that of the buckets up to j, and D(p) between the demand of the buckets
-// above j and that of the buckets from j up. So bucket j holds only prices
-// with S >= D when supply below j >= demand from j up ("all true"), only
-// prices with S < D when supply up to j < demand above j ("all false"). Both
-// tests are monotone in j, and at most one non-empty bucket passes neither
-// (two would contradict each other). The window is the last non-empty
-// all-false bucket through the first non-empty all-true one: it holds both
-// `below` and `above` when they exist. A third pass copies the window's
-// orders, and find_crossing() runs on them alone with the demand above the
-// window and the supply below it folded in, so every D and S it evaluates is
-// the exact one and it returns exactly the Crossing it returns on all orders.
+// range between them is cut into at most 2^kMaxBucketsLog2 = 4096 buckets
+// (about one per 16 orders) of 2^shift prices each, integer arithmetic only:
+// bucket = (price - lowest) >> shift. A second pass adds up each bucket's bid
+// lots, offer lots and orders. For any price p in bucket j, S(p) lies between
+// the supply of the buckets below j and that of the buckets up to j, and D(p)
+// between the demand of the buckets above j and that of the buckets from j
+// up. So bucket j holds only prices with S >= D when supply below j >= demand
+// from j up ("all true"), only prices with S < D when supply up to j <
+// demand above j ("all false"). Both tests are monotone in j, and at most one
+// non-empty bucket passes neither (two would contradict each other). The
+// window is the last non-empty all-false bucket through the first non-empty
+// all-true one, widened by the next bucket above with bids and the next below
+// with offers: it holds `below` and `above` when they exist, and the marginal
+// prices clear_convex() looks for next to them. A third pass copies the
+// window's orders, and find_crossing() runs on them alone with the demand
+// above the window and the supply below it folded in, so every D and S it
+// evaluates is the exact one and it returns exactly the Crossing it returns
+// on all orders.
 //
-// Complexity. Three passes, O(n + kMaxBuckets), plus the search on the window:
+// Complexity. Three passes, O(n + 4096), plus the search on the window:
 // a few price levels of the book when prices spread over many buckets. When
 // they do not (every order at one or a few prices) the window is most of the
 // book and the search costs what it does without the first pass, O(n)
@@ -60,6 +63,8 @@ inline constexpr unsigned kMaxBucketsLog2 = 12;
 /// What the first pass hands to find_crossing(): the orders of the window
 /// (in `window`, bids with lots > 0, offers with lots < 0, as find_crossing
 /// wants them), the demand priced above it and the supply priced below it.
+/// The window is a range of prices; it holds `above` and `below`, the lowest
+/// bid priced at or above `above` and the highest offer at or below `below`.
 struct CrossingWindow {
     std::int64_t demand_above = 0;
     std::int64_t supply_below = 0;
@@ -76,16 +81,26 @@ CrossingWindow histogram_window(const Market& book, std::vector<PriceBucket>& bu
     const std::int64_t* op = book.offer_price.data();
     const std::int64_t* ol = book.offer_lots.data();
 
-    // Pass 1: the price range.
+    // Pass 1: the price range (four running minima and maxima, so that the
+    // compare-and-move chains overlap).
     std::int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (std::size_t i = 0; i < nb; ++i) {
-        lo = std::min(lo, bp[i]);
-        hi = std::max(hi, bp[i]);
-    }
-    for (std::size_t i = 0; i < no; ++i) {
-        lo = std::min(lo, op[i]);
-        hi = std::max(hi, op[i]);
-    }
+    auto range_of = [&lo, &hi](const std::int64_t* p, std::size_t n) {
+        std::int64_t l[4] = {lo, lo, lo, lo}, h[4] = {hi, hi, hi, hi};
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4)
+            for (std::size_t j = 0; j < 4; ++j) {
+                l[j] = std::min(l[j], p[i + j]);
+                h[j] = std::max(h[j], p[i + j]);
+            }
+        for (; i < n; ++i) {
+            l[0] = std::min(l[0], p[i]);
+            h[0] = std::max(h[0], p[i]);
+        }
+        lo = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
+        hi = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+    };
+    range_of(bp, nb);
+    range_of(op, no);
     const std::uint64_t base = static_cast<std::uint64_t>(lo);
     const std::uint64_t range = static_cast<std::uint64_t>(hi) - base;
     // About one bucket per 16 orders, at most 2^kMaxBucketsLog2.
@@ -114,7 +129,6 @@ CrossingWindow histogram_window(const Market& book, std::vector<PriceBucket>& bu
     // The window: the last non-empty all-false bucket through the first
     // non-empty all-true one (see the file comment).
     std::size_t first = 0, last = count - 1;
-    CrossingWindow w;
     std::int64_t supply_before = 0;          // supply of buckets < j
     std::int64_t demand_from = total_demand;  // demand of buckets >= j
     for (std::size_t j = 0; j < count; ++j) {
@@ -123,19 +137,28 @@ CrossingWindow histogram_window(const Market& book, std::vector<PriceBucket>& bu
         if (h[j].orders != 0) {
             if (supply_before >= demand_from) {  // all true: the window ends here
                 last = j;
-                w.demand_above = demand_after;
                 break;
             }
-            if (supply_through < demand_after) {  // all false: the window starts here at the earliest
-                first = j;
-                w.supply_below = supply_before;
-            }
+            if (supply_through < demand_after) first = j;  // all false: the window starts here at the earliest
         }
         supply_before = supply_through;
         demand_from = demand_after;
     }
-    // Without an all-true bucket the window runs to the top and nothing is
-    // above it; without an all-false one it starts at the bottom.
+    // Widened by the next bucket above with bids and the next below with
+    // offers, so that the window also holds the lowest bid priced at or above
+    // `above` and the highest offer at or below `below`: the margins
+    // clear_convex() looks for.
+    if (last + 1 < count) {
+        ++last;
+        while (last + 1 < count && h[last].demand == 0) ++last;
+    }
+    if (first > 0) {
+        --first;
+        while (first > 0 && h[first].supply == 0) --first;
+    }
+    CrossingWindow w;
+    for (std::size_t j = 0; j < first; ++j) w.supply_below += h[j].supply;
+    for (std::size_t j = last + 1; j < count; ++j) w.demand_above += h[j].demand;
 
     // Pass 3: copy the window's orders.
     std::size_t in_window = 0;
@@ -144,10 +167,24 @@ CrossingWindow histogram_window(const Market& book, std::vector<PriceBucket>& bu
     window.reserve(in_window);
     const std::uint64_t from = static_cast<std::uint64_t>(first) << shift;
     const std::uint64_t span = ((static_cast<std::uint64_t>(last - first) + 1) << shift) - 1;
-    for (std::size_t i = 0; i < nb; ++i)
-        if (static_cast<std::uint64_t>(bp[i]) - base - from <= span) window.push_back({bp[i], bl[i]});
-    for (std::size_t i = 0; i < no; ++i)
-        if (static_cast<std::uint64_t>(op[i]) - base - from <= span) window.push_back({op[i], -ol[i]});
+    // Eight orders a test: most blocks have none in the window, and one
+    // well-predicted branch per block beats one per order.
+    const std::uint64_t start = base + from;
+    auto gather = [&](const std::int64_t* p, const std::int64_t* l, std::size_t n, std::int64_t sign) {
+        auto in = [&](std::size_t i) { return static_cast<std::uint64_t>(p[i]) - start <= span; };
+        std::size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            bool any = false;
+            for (std::size_t j = 0; j < 8; ++j) any |= in(i + j);
+            if (any) [[unlikely]]
+                for (std::size_t j = i; j < i + 8; ++j)
+                    if (in(j)) window.push_back({p[j], sign * l[j]});
+        }
+        for (; i < n; ++i)
+            if (in(i)) window.push_back({p[i], sign * l[i]});
+    };
+    gather(bp, bl, nb, 1);
+    gather(op, ol, no, -1);
     return w;
 }
 
