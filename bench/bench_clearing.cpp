@@ -11,6 +11,9 @@
 //   BM_CoreVsBaselines/n  the three above timed in one interleaved loop;
 //                         reports core_over_sort and core_over_stream, and
 //                         each one's ns per order (the scaling table).
+//   BM_CoreHistogramVsSearch/n  clear_convex() with its histogram first pass
+//                         against the prune-and-search on all orders, in one
+//                         interleaved loop: new_over_old_cpu and orders/s.
 //   BM_CoreMemory/n       scratch bytes per order of clear_convex's workspace,
 //                         and its peak heap use per order, counted.
 //   BM_ClearMemory/n      the whole clear() call's heap peak per order, its
@@ -251,23 +254,10 @@ void BM_CoreVsBaselines(benchmark::State& state) {
         // Each kind walks all the rounds in turn with its own cursor. Its
         // first call warms the workspace and faults `keys` in, and sizes the
         // batches.
-        std::size_t core_k = 0, stream_k = 0, sort_k = 0;
-        const std::int64_t core_calls = calls_for(*set, core_k, core, batch_seconds);
-        const std::int64_t stream_calls = calls_for(*set, stream_k, stream, batch_seconds);
-        const std::int64_t sort_calls = calls_for(*set, sort_k, sort, batch_seconds);
-        std::vector<PerCall> core_v, stream_v, sort_v;
-        for (int r = 0; r < kRepetitions; ++r) {
-            for (int kind = 0; kind < 3; ++kind) {
-                switch ((r + kind) % 3) {
-                    case 0: core_v.push_back(time_per_call(*set, core_k, core, core_calls)); break;
-                    case 1: stream_v.push_back(time_per_call(*set, stream_k, stream, stream_calls)); break;
-                    default: sort_v.push_back(time_per_call(*set, sort_k, sort, sort_calls)); break;
-                }
-            }
-        }
-        core_t = median(core_v);
-        stream_t = median(stream_v);
-        sort_t = median(sort_v);
+        const Triple t = interleaved3(*set, core, stream, sort, batch_seconds);
+        core_t = t.a;
+        stream_t = t.b;
+        sort_t = t.c;
         // The Time column then shows the median wall time of one clear_convex call.
         state.SetIterationTime(core_t.wall);
     }
@@ -288,6 +278,72 @@ void BM_CoreVsBaselines(benchmark::State& state) {
 }
 // One iteration: the benchmark repeats and takes medians itself.
 BENCHMARK(BM_CoreVsBaselines)->Apply(all_sizes)->Iterations(1)->UseManualTime();
+
+/// The histogram first pass of clear_convex (histogram_crossing.h) against
+/// the prune-and-search over all orders it narrows down, in one process, three
+/// kinds interleaved as in BM_CoreVsBaselines (7 repetitions, medians, the
+/// order rotating):
+///   new        clear_convex(book, ws, out): histogram first pass, the
+///              workspace and the output Allocation reused across calls;
+///   new_fresh  the same returning a fresh Allocation each call, as
+///              clear_convex(book, ws) does (what BM_ClearCore times);
+///   old        the crossing by prune-and-search over all orders
+///              (CrossingMethod::prune_and_search), a fresh Allocation each
+///              call: the core as it was before the first pass, apart from
+///              the fill loop, which both share.
+/// New and old are checked to give the same allocation on every round first.
+void BM_CoreHistogramVsSearch(benchmark::State& state) {
+    using jpclear::detail::CrossingMethod;
+    const SizeSet* set = usable_set(state);
+    if (!set) return;
+    jpclear::ConvexWorkspace ws_new, ws_fresh, ws_old;
+    jpclear::Allocation out;
+    for (const std::unique_ptr<Case>& c : set->cases) {
+        jpclear::Allocation old;
+        jpclear::clear_convex(c->book, ws_old, old, CrossingMethod::prune_and_search);
+        jpclear::clear_convex(c->book, ws_new, out);
+        if (old.volume != out.volume || old.bid_fill != out.bid_fill || old.offer_fill != out.offer_fill) {
+            state.SkipWithError("the histogram path and the prune-and-search disagree");
+            return;
+        }
+    }
+    auto fresh_new = [&](const OrderBook& book) { clear_core(book, ws_fresh); };
+    auto reused_new = [&](const OrderBook& book) {
+        jpclear::clear_convex(book, ws_new, out);
+        benchmark::DoNotOptimize(out.volume);
+        benchmark::DoNotOptimize(out.bid_fill.data());
+        benchmark::DoNotOptimize(out.offer_fill.data());
+    };
+    auto old = [&](const OrderBook& book) {
+        jpclear::Allocation a;
+        jpclear::clear_convex(book, ws_old, a, CrossingMethod::prune_and_search);
+        benchmark::DoNotOptimize(a.volume);
+        benchmark::DoNotOptimize(a.bid_fill.data());
+        benchmark::DoNotOptimize(a.offer_fill.data());
+    };
+    Triple t;  // a: new, b: new with a fresh output, c: old
+    for (auto _ : state) {
+        t = interleaved3(*set, reused_new, fresh_new, old, 0.02);
+        state.SetIterationTime(t.a.wall);
+    }
+    const PerCall& new_t = t.a;
+    const PerCall& fresh_t = t.b;
+    const PerCall& old_t = t.c;
+    const double n = static_cast<double>(set->orders);
+    state.counters["new_orders_per_cpu_s"] = n / new_t.cpu;
+    state.counters["new_fresh_orders_per_cpu_s"] = n / fresh_t.cpu;
+    state.counters["old_orders_per_cpu_s"] = n / old_t.cpu;
+    state.counters["new_orders_per_s"] = n / new_t.wall;
+    state.counters["old_orders_per_s"] = n / old_t.wall;
+    state.counters["new_over_old_cpu"] = new_t.cpu / old_t.cpu;
+    state.counters["new_fresh_over_old_cpu"] = fresh_t.cpu / old_t.cpu;
+    state.counters["new_over_old"] = new_t.wall / old_t.wall;
+    // How much of the book the first pass left to the search (round 1).
+    jpclear::ConvexWorkspace probe;
+    jpclear::detail::crossing_of(set->cases.front()->book, probe, CrossingMethod::histogram);
+    state.counters["window_orders"] = static_cast<double>(probe.priced.size());
+}
+BENCHMARK(BM_CoreHistogramVsSearch)->Apply(all_sizes)->Iterations(1)->UseManualTime();
 
 /// What clear_convex needs beyond its input, per order, two ways:
 ///  - workspace_bytes_per_order: the capacity of the ConvexWorkspace vectors
@@ -313,7 +369,8 @@ void BM_CoreMemory(benchmark::State& state) {
         benchmark::DoNotOptimize(a.volume);
         workspace = static_cast<double>(ws.priced.capacity() * sizeof(ws.priced[0]) +
                                         ws.group.capacity() * sizeof(ws.group[0]) +
-                                        ws.remainders.capacity() * sizeof(ws.remainders[0]));
+                                        ws.remainders.capacity() * sizeof(ws.remainders[0]) +
+                                        ws.buckets.capacity() * sizeof(ws.buckets[0]));
         output = static_cast<double>((a.bid_fill.capacity() + a.offer_fill.capacity()) * sizeof(std::int64_t));
     }
     const double n = static_cast<double>(set->orders);

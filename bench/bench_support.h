@@ -177,6 +177,35 @@ Pair interleaved(const SizeSet& set_a, FnA&& fn_a, const SizeSet& set_b, FnB&& f
     return {median(va), median(vb)};
 }
 
+/// The medians of three kinds of call timed by interleaved3().
+struct Triple {
+    PerCall a, b, c;
+};
+
+/// Batches of `fn_a`, `fn_b` and `fn_c` on the rounds of `set` (each with its
+/// own cursor), kRepetitions of each, the order of the three rotating between
+/// repetitions so that no kind always runs on caches warmed (or flushed) by
+/// the same neighbour; the medians of each. The first call of each warms it
+/// and sizes its batches to about `batch_seconds`.
+template <class FnA, class FnB, class FnC>
+Triple interleaved3(const SizeSet& set, FnA&& fn_a, FnB&& fn_b, FnC&& fn_c, double batch_seconds) {
+    std::size_t ka = 0, kb = 0, kc = 0;
+    const std::int64_t calls_a = calls_for(set, ka, fn_a, batch_seconds);
+    const std::int64_t calls_b = calls_for(set, kb, fn_b, batch_seconds);
+    const std::int64_t calls_c = calls_for(set, kc, fn_c, batch_seconds);
+    std::vector<PerCall> va, vb, vc;
+    for (int r = 0; r < kRepetitions; ++r) {
+        for (int kind = 0; kind < 3; ++kind) {
+            switch ((r + kind) % 3) {
+                case 0: va.push_back(time_per_call(set, ka, fn_a, calls_a)); break;
+                case 1: vb.push_back(time_per_call(set, kb, fn_b, calls_b)); break;
+                default: vc.push_back(time_per_call(set, kc, fn_c, calls_c)); break;
+            }
+        }
+    }
+    return {median(va), median(vb), median(vc)};
+}
+
 // --- the core against an LP solver (BM_ClpLp, BM_PlacesClp) --------------------
 
 /// Per call of an LP batch: building the model and solving it, apart.

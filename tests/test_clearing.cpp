@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "round_builders.h"
+#include "splitmix.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -691,6 +692,163 @@ TEST(ClearConvex, WorkspaceReuseGivesTheSameResult) {
     EXPECT_EQ(a3.bid_fill, fresh_big.bid_fill);
     EXPECT_EQ(a3.offer_fill, fresh_big.offer_fill);
     EXPECT_EQ(a2.bid_fill, (I64{7, 1, 2, 1}));
+}
+
+// The histogram first pass (histogram_crossing.h) against the prune-and-search
+// on all orders: the same Crossing, field by field, and the same allocation,
+// on random books of every shape the first pass could get wrong.
+
+/// A random book in ticks. `shape` picks how prices spread.
+HandBook random_book(jpclear::test::Rng& rng, int shape) {
+    HandBook h;
+    const std::int64_t n = rng.percent(30) ? rng.range(0, 40) : rng.range(1, 6000);
+    const int bid_share = rng.percent(10) ? (rng.percent(50) ? 0 : 100) : static_cast<int>(rng.range(5, 95));
+    const std::int64_t big_lots = rng.percent(20) ? 1'000'000'000 : 50;
+    const std::int64_t mid = rng.range(1'000, 1'000'000);
+    const std::int64_t width = rng.range(1, 5'000);  // half-width of the spread, in steps
+    const std::int64_t step = rng.percent(50) ? 1 : rng.range(2, 1'000);
+    const std::int64_t skew = rng.range(-width, width) * step;  // offers' centre against the bids'
+    for (std::int64_t i = 0; i < n; ++i) {
+        const bool is_bid = rng.percent(bid_share);
+        std::int64_t price = 0;
+        switch (shape) {
+            case 0:  // a coarse grid: many exact ties
+                price = mid + step * rng.range(-20, 20) + (is_bid ? 0 : skew / 10);
+                break;
+            case 1:  // every order at one price
+                price = mid;
+                break;
+            case 2:  // two prices
+                price = mid + (rng.percent(50) ? 0 : step);
+                break;
+            case 3:  // huge spreads, up to the top of int64
+                price = rng.percent(50) ? rng.range(0, INT64_MAX) : rng.range(0, 1'000);
+                break;
+            case 4:  // a wide spread with one far outlier, so most orders share a few buckets
+                price = rng.percent(1) ? rng.range(0, INT64_MAX / 4) : mid + rng.range(-width, width);
+                break;
+            case 5:  // bids and offers in two separate bands (no trade, or all trade)
+                price = (is_bid == (skew > 0) ? mid : mid + width * step) + rng.range(0, 3 * step);
+                break;
+            default:  // a dense continuum around a shifted crossing
+                price = std::max<std::int64_t>(0, mid + rng.range(-width, width) * step + (is_bid ? skew : 0));
+                break;
+        }
+        const std::int64_t lots = rng.percent(5) ? big_lots : rng.range(1, 12);
+        if (is_bid)
+            h.bid("b" + std::to_string(i), price, lots);
+        else
+            h.offer("o" + std::to_string(i), price, lots);
+    }
+    return h;
+}
+
+::testing::AssertionResult same_crossing(const jpclear::detail::Crossing& a, const jpclear::detail::Crossing& b) {
+    auto fields = [](const jpclear::detail::Crossing& c) {
+        return std::tuple(c.volume, c.has_above, c.has_below, c.has_above ? c.above : 0,
+                          c.has_above ? c.demand_above : 0, c.has_above ? c.supply_above : 0,
+                          c.has_below ? c.below : 0, c.has_below ? c.demand_below : 0,
+                          c.has_below ? c.supply_below : 0);
+    };
+    if (fields(a) == fields(b)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "volume " << a.volume << " vs " << b.volume << ", above " << a.above
+                                         << " vs " << b.above << ", below " << a.below << " vs " << b.below;
+}
+
+TEST(ClearConvex, HistogramPassGivesTheSameCrossingAndAllocation) {
+    using jpclear::detail::CrossingMethod;
+    jpclear::test::Rng rng(0x6869'7374'6f67'7261ULL);
+    // One workspace and one output for the histogram path throughout, so
+    // reuse across books of every size is exercised too; fresh ones for the
+    // prune-and-search.
+    jpclear::ConvexWorkspace ws;
+    Allocation out;
+    int traded = 0, windowed = 0;
+    for (int round = 0; round < 3500; ++round) {
+        const int shape = round % 7;
+        HandBook h = random_book(rng, shape);
+        jpclear::ConvexWorkspace ref_ws;
+        const auto want = jpclear::detail::crossing_of(h.book, ref_ws, CrossingMethod::prune_and_search);
+        const auto got = jpclear::detail::crossing_of(h.book, ws, CrossingMethod::histogram);
+        ASSERT_TRUE(same_crossing(got, want)) << "round " << round << ", shape " << shape;
+        windowed += ws.priced.size() * 4 < h.book.bid_count() + h.book.offer_count();
+
+        Allocation ref;
+        jpclear::clear_convex(h.book, ref_ws, ref, CrossingMethod::prune_and_search);
+        jpclear::clear_convex(h.book, ws, out, CrossingMethod::histogram);
+        ASSERT_EQ(out.volume, ref.volume) << "round " << round;
+        ASSERT_EQ(out.bid_fill, ref.bid_fill) << "round " << round;
+        ASSERT_EQ(out.offer_fill, ref.offer_fill) << "round " << round;
+        expect_balanced(h.book, out);
+        EXPECT_EQ(jpclear::clear_convex(h.book).bid_fill, ref.bid_fill);  // automatic
+        traded += ref.volume > 0;
+    }
+    // The sweep must have exercised both trading rounds and the narrowing.
+    EXPECT_GT(traded, 1000);
+    EXPECT_GT(windowed, 400);
+}
+
+TEST(ClearConvex, HistogramPassOnConvertedYenRounds) {
+    // Prices converted from JPY and EUR (floor for bids, ceil for offers), so
+    // the ticks land off the coarse grid the orders were written on.
+    using jpclear::detail::CrossingMethod;
+    jpclear::test::Rng rng(0x796e'2d63'6f6e'76ULL);
+    for (int round = 0; round < 60; ++round) {
+        Round r = case_round("yen");
+        r.fx["JPY"] = dec(rng.percent(50) ? "0.0061" : "0.00613");
+        std::vector<std::string> ids;
+        const std::int64_t n = rng.range(2'000, 5'000);
+        for (std::int64_t i = 0; i < n; ++i) ids.push_back((i % 11 == 0 ? "o" : "b") + std::to_string(i));
+        for (std::int64_t i = 0; i < n; ++i) {
+            const bool yen = rng.percent(40);
+            const std::int64_t level = rng.range(0, 400);
+            const std::string price =
+                yen ? std::to_string(2'200'000 + 777 * level) : std::to_string(13'500 + 5 * level) + ".50";
+            const std::int64_t lots = rng.range(1, 9);
+            if (i % 11 == 0)
+                r.offers.push_back(offer(ids[static_cast<std::size_t>(i)].c_str(), "AU", lots, price.c_str(), false,
+                                         yen ? "JPY" : nullptr));
+            else
+                r.bids.push_back(bid(ids[static_cast<std::size_t>(i)].c_str(), yen ? "JP" : "EU", lots, price.c_str(),
+                                     yen ? "JPY" : nullptr));
+        }
+        const jpclear::Prepared p = jpclear::prepare(r);
+        ASSERT_TRUE(p.problems.empty()) << "round " << round;
+        jpclear::ConvexWorkspace ws, ref_ws;
+        Allocation got, want;
+        jpclear::clear_convex(p.book, ref_ws, want, CrossingMethod::prune_and_search);
+        jpclear::clear_convex(p.book, ws, got, CrossingMethod::histogram);
+        ASSERT_TRUE(same_crossing(jpclear::detail::crossing_of(p.book, ws, CrossingMethod::histogram),
+                                  jpclear::detail::crossing_of(p.book, ref_ws, CrossingMethod::prune_and_search)))
+            << "round " << round;
+        EXPECT_GT(want.volume, 0) << "round " << round;
+        ASSERT_EQ(got.volume, want.volume) << "round " << round;
+        ASSERT_EQ(got.bid_fill, want.bid_fill) << "round " << round;
+        ASSERT_EQ(got.offer_fill, want.offer_fill) << "round " << round;
+    }
+}
+
+TEST(ClearConvex, OutputBuffersAreReused) {
+    // A second, smaller round into the same Allocation: right sizes, no new
+    // memory (capacity and address kept).
+    HandBook big, small;
+    for (int i = 0; i < 3000; ++i) big.bid("b" + std::to_string(i), 100 + i % 50, 2);
+    for (int i = 0; i < 300; ++i) big.offer("o" + std::to_string(i), 90 + i % 40, 3);
+    small.bid("x", 120, 5).offer("y", 100, 3);
+    jpclear::ConvexWorkspace ws;
+    Allocation out;
+    jpclear::clear_convex(big.book, ws, out);
+    const std::int64_t* bids_at = out.bid_fill.data();
+    jpclear::clear_convex(small.book, ws, out);
+    EXPECT_EQ(out.bid_fill, (I64{3}));
+    EXPECT_EQ(out.offer_fill, (I64{3}));
+    EXPECT_EQ(out.bid_fill.data(), bids_at);
+    jpclear::clear_convex(big.book, ws, out);
+    EXPECT_EQ(out.bid_fill.data(), bids_at);
+    const Allocation fresh = jpclear::clear_convex(big.book);
+    EXPECT_EQ(out.bid_fill, fresh.bid_fill);
+    EXPECT_EQ(out.offer_fill, fresh.offer_fill);
+    EXPECT_EQ(out.volume, fresh.volume);
 }
 
 // ---------------------------------------------------------------- brute force

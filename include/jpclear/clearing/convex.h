@@ -13,20 +13,33 @@
 // such an allocation always admits a price meeting 4(a)-(c).
 //
 // Algorithm. No sort. min(D, S) is unimodal in p (D falls, S rises), and its
-// maximum over all prices is reached at an order's price. A prune-and-search
-// takes the median price of the orders still in play (std::nth_element),
-// evaluates D and S there, and drops every order on one side of it, folding
-// their lots into running totals; half the orders go each round. The search
-// ends at two neighbouring order prices, the last with S < D and the first
-// with S >= D; no order price lies between them, so the marginal bid price
-// (where the V*-th lot of demand sits) and the marginal ask price follow from
-// D and S there with at most one more pass per side. One pass per side then
-// fills every order better than its margin and gathers the marginal group
-// for the pro-rata split.
+// maximum over all prices is reached at an order's price. A first pass
+// (histogram_crossing.h) sums lots over price buckets and keeps only the
+// orders of the few buckets around the crossing, with the demand above them
+// and the supply below them as totals. On those orders a
+// prune-and-search takes the median price of the orders still in play
+// (std::nth_element), evaluates D and S there, and drops every order on one
+// side of it, folding their lots into running totals; half the orders go each
+// round. The search ends at two neighbouring order prices, the last with
+// S < D and the first with S >= D; no order price lies between them, so the
+// marginal bid price (where the V*-th lot of demand sits) and the marginal ask
+// price follow from D and S there, with at most one more pass per side over
+// the orders searched. One
+// pass per side then fills every order better than its margin and gathers the
+// marginal group for the pro-rata split. The first pass changes nothing in
+// the result: the search sees the same D and S at every price it evaluates,
+// and finds the same two prices, as on all orders (tests/test_clearing.cpp
+// compares the two on thousands of rounds). Books under 2048 orders skip it.
 //
-// Complexity. O(n) expected time, O(n log n) worst case (introselect), over
-// n = bids + offers; 16 bytes of scratch an order, reusable across calls
-// through ConvexWorkspace.
+// Complexity. O(n) expected time, O(n log n) worst case, over n = bids +
+// offers: three passes for the first step, and the search on the window, O(m) expected and O(m log m) worst case
+// (introselect) for its m orders. m is a few price levels when prices spread
+// over many buckets; when they do not (all orders at one or two prices) m is
+// about n and the search runs on all orders, as it did before the first pass
+// existed. Then two passes to fill. Scratch, reusable across calls through
+// ConvexWorkspace: up to 4096 buckets of 24 bytes, and 16 bytes an order of
+// the window. The output vectors are reused too (the clear_convex overload
+// that takes an Allocation&).
 //
 // Caveats. Lot sums fit in int64 because a round has at most 2^32 - 1 orders
 // of at most 10^9 lots (validate.h). Ids are compared only to break exact
@@ -38,6 +51,7 @@
 #include <vector>
 
 #include "jpclear/clearing/allocation.h"
+#include "jpclear/clearing/histogram_crossing.h"
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/clearing/pro_rata.h"
 
@@ -71,9 +85,12 @@ struct Crossing {
 };
 
 /// V* = max_p min(D(p), S(p)); `work` holds bids (lots > 0) and offers (lots < 0).
-inline Crossing find_crossing(std::vector<PricedLots>& work) {
-    std::int64_t demand_fixed = 0;  // bids priced above every price still in play
-    std::int64_t supply_fixed = 0;  // offers priced below every price still in play
+/// `demand_fixed` and `supply_fixed` are the lots of bids priced above every
+/// order in `work` and of offers priced below all of them, when `work` is a
+/// window of the book (histogram_crossing.h); the window must then hold the
+/// book's `above` and `below` prices.
+inline Crossing find_crossing(std::vector<PricedLots>& work, std::int64_t demand_fixed = 0,
+                              std::int64_t supply_fixed = 0) {
     Crossing c;
     auto first = work.begin(), last = work.end();
     while (first != last) {
@@ -116,72 +133,126 @@ inline std::int64_t crossing_volume(std::vector<PricedLots>& work) { return find
 }  // namespace detail
 
 /// Scratch memory for clear_convex(), kept between calls to avoid allocation.
+/// One workspace serves rounds of any size in turn; it is not for two calls
+/// at once (one per thread).
 struct ConvexWorkspace {
     std::vector<detail::PricedLots> priced;
     std::vector<std::uint32_t> group;
     std::vector<detail::Remainder> remainders;
+    std::vector<detail::PriceBucket> buckets;
 };
+
+namespace detail {
+
+/// How clear_convex() finds the crossing. Both give the same Crossing, hence
+/// the same allocation; `prune_and_search` (all orders into find_crossing) is
+/// kept for small books, where the histogram's passes cost more than they
+/// save, and for the tests that compare the two.
+enum class CrossingMethod : std::uint8_t { automatic, histogram, prune_and_search };
+
+/// Below this many orders `automatic` goes straight to the prune-and-search.
+inline constexpr std::size_t kHistogramMinOrders = 2048;
+
+inline Crossing crossing_of(const OrderBook& book, ConvexWorkspace& ws, CrossingMethod method) {
+    const std::size_t n = book.bid_count() + book.offer_count();
+    if (method == CrossingMethod::automatic)
+        method = n >= kHistogramMinOrders ? CrossingMethod::histogram : CrossingMethod::prune_and_search;
+    if (method == CrossingMethod::histogram && n > 0) {
+        const CrossingWindow w = histogram_window(book, ws.buckets, ws.priced);
+        return find_crossing(ws.priced, w.demand_above, w.supply_below);
+    }
+    ws.priced.clear();
+    ws.priced.reserve(n);
+    for (std::size_t i = 0; i < book.bid_count(); ++i) ws.priced.push_back({book.bid_price[i], book.bid_lots[i]});
+    for (std::size_t i = 0; i < book.offer_count(); ++i)
+        ws.priced.push_back({book.offer_price[i], -book.offer_lots[i]});
+    return find_crossing(ws.priced);
+}
+
+}  // namespace detail
 
 /// Fills one side given its marginal price (`sign` = -1 for bids: higher is
 /// better): every order strictly better in full, the group at the marginal
 /// price shares `volume - lots strictly better` pro rata. One pass, plus the
-/// group.
+/// group. `fill` is overwritten (resized to the side's orders, its capacity
+/// kept).
 inline void fill_at_margin(const std::vector<std::int64_t>& price, const std::vector<std::int64_t>& lots,
                            const std::vector<std::string_view>& ids, std::int64_t volume, std::int64_t marginal,
                            int sign, std::vector<std::int64_t>& fill, ConvexWorkspace& ws) {
     const std::size_t n = price.size();
-    fill.assign(n, 0);
-    if (volume == 0) return;
+    if (volume == 0) {
+        fill.assign(n, 0);
+        return;
+    }
+    fill.resize(n);
     const std::int64_t key = sign * marginal;
     std::int64_t in_full = 0;
     ws.group.clear();
+    const std::int64_t* p = price.data();
+    const std::int64_t* l = lots.data();
+    std::int64_t* f = fill.data();
+    // Branch-free: whether an order is in full is a coin toss near the
+    // margin, and a mispredicted branch costs more than the mask. The group's
+    // indices go to a small buffer (written every time, kept when at the
+    // margin) that is emptied into ws.group when full.
+    constexpr std::size_t kChunk = 256;
+    std::uint32_t chunk[kChunk + 1];
+    std::size_t held = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t k = sign * price[i];
-        if (k < key) {
-            fill[i] = lots[i];
-            in_full += lots[i];
-        } else if (k == key) {
-            ws.group.push_back(static_cast<std::uint32_t>(i));
+        const std::int64_t k = sign * p[i];
+        const std::int64_t x = l[i] & -static_cast<std::int64_t>(k < key);
+        f[i] = x;
+        in_full += x;
+        chunk[held] = static_cast<std::uint32_t>(i);
+        held += k == key;
+        if (held == kChunk) [[unlikely]] {
+            ws.group.insert(ws.group.end(), chunk, chunk + held);
+            held = 0;
         }
     }
+    ws.group.insert(ws.group.end(), chunk, chunk + held);
     detail::share_pro_rata(ws.group, lots.data(), ids, volume - in_full, fill.data(), ws.remainders);
 }
 
 /// The welfare-maximal, then volume-maximal allocation of a convex book
-/// (book.is_convex()); see the file comment.
-inline Allocation clear_convex(const OrderBook& book, ConvexWorkspace& ws) {
-    ws.priced.clear();
-    ws.priced.reserve(book.bid_count() + book.offer_count());
-    for (std::size_t i = 0; i < book.bid_count(); ++i) ws.priced.push_back({book.bid_price[i], book.bid_lots[i]});
-    for (std::size_t i = 0; i < book.offer_count(); ++i)
-        ws.priced.push_back({book.offer_price[i], -book.offer_lots[i]});
-    const detail::Crossing c = detail::find_crossing(ws.priced);
-    Allocation a;
-    a.volume = c.volume;
-    if (a.volume == 0) {
-        a.bid_fill.assign(book.bid_count(), 0);
-        a.offer_fill.assign(book.offer_count(), 0);
-        return a;
+/// (book.is_convex()); see the file comment. Writes into `out`, reusing its
+/// vectors' memory: a caller clearing many rounds with one Allocation and one
+/// workspace allocates nothing once both have grown to the largest round.
+inline void clear_convex(const OrderBook& book, ConvexWorkspace& ws, Allocation& out,
+                         detail::CrossingMethod method = detail::CrossingMethod::automatic) {
+    const detail::Crossing c = detail::crossing_of(book, ws, method);
+    out.volume = c.volume;
+    if (out.volume == 0) {
+        out.bid_fill.assign(book.bid_count(), 0);
+        out.offer_fill.assign(book.offer_count(), 0);
+        return;
     }
     // No order price lies strictly between `below` and `above`, so the V*-th
     // lot of demand is either at `below` (when D(above) < V*) or in the
     // lowest bid group at or above `above`; likewise for supply.
+    // Both margins are looked for among the orders the search ran on: all
+    // of them, or a window that holds the ones needed (histogram_crossing.h).
     const std::int64_t demand_above = c.has_above ? c.demand_above : 0;
     std::int64_t bid_margin = c.below;
     if (demand_above == c.volume) {
         bid_margin = INT64_MAX;
-        for (std::size_t i = 0; i < book.bid_count(); ++i)
-            if (book.bid_price[i] >= c.above && book.bid_price[i] < bid_margin) bid_margin = book.bid_price[i];
+        for (const detail::PricedLots& e : ws.priced)
+            if (e.lots > 0 && e.price >= c.above && e.price < bid_margin) bid_margin = e.price;
     }
     const std::int64_t supply_below = c.has_below ? c.supply_below : 0;
     std::int64_t ask_margin = c.above;
     if (supply_below == c.volume) {
         ask_margin = INT64_MIN;
-        for (std::size_t i = 0; i < book.offer_count(); ++i)
-            if (book.offer_price[i] <= c.below && book.offer_price[i] > ask_margin) ask_margin = book.offer_price[i];
+        for (const detail::PricedLots& e : ws.priced)
+            if (e.lots < 0 && e.price <= c.below && e.price > ask_margin) ask_margin = e.price;
     }
-    fill_at_margin(book.bid_price, book.bid_lots, book.bid_id, a.volume, bid_margin, -1, a.bid_fill, ws);
-    fill_at_margin(book.offer_price, book.offer_lots, book.offer_id, a.volume, ask_margin, +1, a.offer_fill, ws);
+    fill_at_margin(book.bid_price, book.bid_lots, book.bid_id, out.volume, bid_margin, -1, out.bid_fill, ws);
+    fill_at_margin(book.offer_price, book.offer_lots, book.offer_id, out.volume, ask_margin, +1, out.offer_fill, ws);
+}
+
+inline Allocation clear_convex(const OrderBook& book, ConvexWorkspace& ws) {
+    Allocation a;
+    clear_convex(book, ws, a);
     return a;
 }
 
