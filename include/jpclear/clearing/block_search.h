@@ -34,6 +34,13 @@
 // NP-hard) and bounded by Options::node_limit / time_limit_ms. Without blocks
 // and caps clear() never comes here: convex.h is the fast path.
 //
+// Limits. They bound the whole search, not only its nodes: the node limit
+// and the clock are read before each price's set-up, a set-up that ends
+// without a node counts as one, and inside a price the clock is read every
+// 1024 nodes or every 2^16 steps of node work, whichever comes first. A
+// round whose cap admits no trade at all (round_facts.h) is answered before
+// any of it.
+//
 // Caveats. When a limit stops the search, the result is the best allocation
 // found (feasible and price-consistent), reported with optimality `limit`
 // and the best welfare bound. Orders at p share their lots pro rata to size;
@@ -69,7 +76,7 @@ struct BlockSearchOutcome {
     Allocation allocation;
     Optimality optimality = Optimality::proven;
     int128 bound = 0;            ///< best welfare bound (tick-lots); = welfare when proven
-    std::int64_t nodes = 0;      ///< branch-and-bound nodes visited
+    std::int64_t nodes = 0;      ///< branch-and-bound nodes visited; a price ruled out by its set-up alone counts one
     std::int64_t prices = 0;     ///< candidate prices whose FP(p) was searched
 };
 
@@ -153,8 +160,11 @@ public:
             if (at_relaxed_optimum() || cannot_improve(ub, max_volume(p)) || !may_be_feasible(p)) continue;
             // Setting up FP(p) is O(n log n) however few nodes it has: a
             // round of 10^4 prices that each fail before their first node
-            // took seconds past a time limit checked only between nodes.
-            if (deadline_.passed()) {
+            // took seconds past a time limit checked only between nodes, and
+            // past a node limit of 1. So the limits are read before each
+            // set-up, and a set-up that ends without a node counts as one
+            // (search_price): N nodes bound the set-ups to N as well.
+            if (nodes_ >= options_.node_limit || deadline_.passed()) {
                 stopped = true;
                 open_bound = std::max(open_bound, ub);
                 continue;
@@ -250,12 +260,30 @@ private:
         offers_ = make_sweep(std::move(offers));
         divisible_bids_ = make_sweep(std::move(divisible_bids));
         divisible_offers_ = make_sweep(std::move(divisible_offers));
+        volume_cap_ = round_volume_cap();
         offers_by_price_.resize(book_.offer_count());
         for (std::uint32_t o = 0; o < offers_by_price_.size(); ++o) offers_by_price_[o] = o;
         std::sort(offers_by_price_.begin(), offers_by_price_.end(), [&](std::uint32_t a, std::uint32_t b) {
             if (book_.offer_price[a] != book_.offer_price[b]) return book_.offer_price[a] < book_.offer_price[b];
             return book_.offer_id[a] < book_.offer_id[b];
         });
+    }
+
+    // A whole-round volume bound from the cap: with S_c the lots origin c
+    // offers, any feasible V has V = sum_c y_c <= sum_c min(S_c, floor(s V)),
+    // since each origin sells at most its lots and at most the cap. That is
+    // largest_volume() over ranges [0, S_c], with V at most all demand: the
+    // largest V meeting it bounds every allocation's V (and none: only V = 0,
+    // in which case no price passes may_be_feasible with must-buy lots).
+    // Prices whose divisible bids above p must buy more are skipped before
+    // their set-up; max_volume() is clamped by it.
+    std::int64_t round_volume_cap() const {
+        const std::int64_t demand = static_cast<std::int64_t>(bids_.lots_upto.back());
+        if (!capped()) return demand;
+        std::vector<OriginRange> r(book_.origins.size(), OriginRange{0, 0, 0, 0, 0});
+        for (std::size_t o = 0; o < book_.offer_count(); ++o) r[book_.offer_origin[o]].hi += book_.offer_lots[o];
+        const std::optional<VolumePlan> plan = largest_volume(r, 1, demand);
+        return plan ? plan->volume : 0;
     }
 
     // Every order in the money at p trading in full: no allocation supported
@@ -270,7 +298,7 @@ private:
     std::int64_t max_volume(std::int64_t p) const {
         const int128 demand = bids_.lots_upto.back() - bids_.lots_upto[count_below(bids_, p, false)];
         const int128 supply = offers_.lots_upto[count_below(offers_, p, true)];
-        return static_cast<std::int64_t>(std::min(demand, supply));
+        return static_cast<std::int64_t>(std::min({demand, supply, static_cast<int128>(volume_cap_)}));
     }
     // Divisible bids above p must buy in full, divisible offers below p must
     // sell in full (unless a cap cuts them): can the other side take that?
@@ -279,7 +307,7 @@ private:
         const int128 must_buy = divisible_bids_.lots_upto.back() - divisible_bids_.lots_upto[nb];
         const int128 can_sell = offers_.lots_upto[count_below(offers_, p, true)];
         if (must_buy > can_sell) return false;
-        if (capped()) return true;
+        if (capped()) return must_buy <= volume_cap_;
         const int128 must_sell = divisible_offers_.lots_upto[count_below(divisible_offers_, p, false)];
         const int128 can_buy = bids_.lots_upto.back() - bids_.lots_upto[count_below(bids_, p, false)];
         return must_sell <= can_buy;
@@ -433,7 +461,10 @@ private:
             for (const OriginAtPrice& c : pp_.origins) supply_floor_ += std::min(c.below_lots, least_cap);
         }
         in_.assign(pp_.items.size(), 0);
-        if (capped() && !caps_admit_some_volume(sides)) return true;
+        if (capped() && !caps_admit_some_volume(sides)) {
+            ++nodes_;  // the set-up is the work of a node (see run())
+            return true;
+        }
         return descend(0, 0, sides);
     }
 
@@ -942,6 +973,7 @@ private:
     int128 share_num_ = 0, share_den_ = 0;
     Sweep bids_, offers_, divisible_bids_, divisible_offers_;
     std::vector<std::uint32_t> offers_by_price_;
+    std::int64_t volume_cap_ = 0;  // round_volume_cap()
 
     PriceProblem pp_;
     std::vector<char> in_;
