@@ -19,7 +19,7 @@ namespace jpclear {
 struct Options {
     /// Branch-and-bound nodes explored for rounds with blocks or caps before
     /// the search stops with `optimality: limit`. A candidate price ruled out
-    /// by its set-up alone counts as a node, so this bounds the set-ups too.
+    /// by its set-up alone (O(n log n)) counts as n / 1024 nodes.
     std::int64_t node_limit = 2'000'000;
     /// Wall-clock limit of that search in milliseconds, counted from the start
     /// of solve(); none by default. The search stops at it, the pro-rata pass

@@ -36,7 +36,7 @@
 //
 // Limits. They bound the whole search, not only its nodes: the node limit
 // and the clock are read before each price's set-up, a set-up that ends
-// without a node counts as one, and inside a price the clock is read every
+// without a node is charged one node per 1024 orders, and inside a price the clock is read every
 // 1024 nodes or every 2^16 steps of node work, whichever comes first. A
 // round whose cap admits no trade at all (round_facts.h) is answered before
 // any of it.
@@ -76,7 +76,7 @@ struct BlockSearchOutcome {
     Allocation allocation;
     Optimality optimality = Optimality::proven;
     int128 bound = 0;            ///< best welfare bound (tick-lots); = welfare when proven
-    std::int64_t nodes = 0;      ///< branch-and-bound nodes visited; a price ruled out by its set-up alone counts one
+    std::int64_t nodes = 0;      ///< branch-and-bound nodes visited; a price ruled out by its set-up alone counts n / 1024
     std::int64_t prices = 0;     ///< candidate prices whose FP(p) was searched
 };
 
@@ -162,8 +162,9 @@ public:
             // round of 10^4 prices that each fail before their first node
             // took seconds past a time limit checked only between nodes, and
             // past a node limit of 1. So the limits are read before each
-            // set-up, and a set-up that ends without a node counts as one
-            // (search_price): N nodes bound the set-ups to N as well.
+            // set-up, and a set-up that ends without a node is charged one
+            // node per 1024 orders of the round (search_price): about the
+            // work of that many nodes, free on small rounds as before.
             if (nodes_ >= options_.node_limit || deadline_.passed()) {
                 stopped = true;
                 open_bound = std::max(open_bound, ub);
@@ -462,7 +463,7 @@ private:
         }
         in_.assign(pp_.items.size(), 0);
         if (capped() && !caps_admit_some_volume(sides)) {
-            ++nodes_;  // the set-up is the work of a node (see run())
+            nodes_ += setup_charge();  // the set-up's work, in nodes (see run())
             return true;
         }
         return descend(0, 0, sides);
@@ -474,6 +475,9 @@ private:
     // took over a second. `work_` counts that cost; past kWorkPerCheck the
     // clock is read (a clock read is some 20 ns: negligible per 2^16 steps).
     static constexpr std::int64_t kWorkPerCheck = std::int64_t{1} << 16;
+    std::int64_t setup_charge() const {
+        return static_cast<std::int64_t>((book_.bid_count() + book_.offer_count()) / 1024);
+    }
     bool limit_reached() {
         if (nodes_ >= options_.node_limit) return true;
         work_ += static_cast<std::int64_t>(pp_.items.size() + pp_.origins.size()) + 1;
