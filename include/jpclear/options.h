@@ -18,14 +18,20 @@ namespace jpclear {
 
 struct Options {
     /// Branch-and-bound nodes explored for rounds with blocks or caps before
-    /// the search stops with `optimality: limit`.
+    /// the search stops with `optimality: limit`. A candidate price ruled out
+    /// by its set-up alone (O(n log n)) counts as n / 1024 nodes.
     std::int64_t node_limit = 2'000'000;
-    /// Wall-clock limit of that search in milliseconds; none by default.
+    /// Wall-clock limit of that search in milliseconds, counted from the start
+    /// of solve(); none by default. The search stops at it, the pro-rata pass
+    /// after it at 1.25 times it: clearing answers within about the limit plus
+    /// its linear work (docs/blocks-and-caps.md section 3.7).
     std::optional<std::int64_t> time_limit_ms;
     /// Cooperative cancellation: when another thread sets `*stop`, the search
     /// stops as at a limit (`optimality: limit`, the best result so far). It
-    /// is read, never written, at least every 1024 nodes; the convex path,
-    /// validation and the result builder run to their end (they are linear).
+    /// is read, never written, before each candidate price, at least every
+    /// 1024 nodes (sooner when nodes are costly) and in the pro-rata pass;
+    /// the convex path, validation and the result builder run to their end
+    /// (they are linear).
     /// Not in the registry below: it is no number to set from a command line.
     const std::atomic<bool>* stop = nullptr;
 };

@@ -34,6 +34,13 @@
 // NP-hard) and bounded by Options::node_limit / time_limit_ms. Without blocks
 // and caps clear() never comes here: convex.h is the fast path.
 //
+// Limits. They bound the whole search, not only its nodes: the node limit
+// and the clock are read before each price's set-up, a set-up that ends
+// without a node is charged one node per 1024 orders, and inside a price the clock is read every
+// 1024 nodes or every 2^16 steps of node work, whichever comes first. A
+// round whose cap admits no trade at all (round_facts.h) is answered before
+// any of it.
+//
 // Caveats. When a limit stops the search, the result is the best allocation
 // found (feasible and price-consistent), reported with optimality `limit`
 // and the best welfare bound. Orders at p share their lots pro rata to size;
@@ -55,8 +62,10 @@
 
 #include "jpclear/clearing/allocation.h"
 #include "jpclear/clearing/convex.h"
+#include "jpclear/clearing/limits.h"
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/clearing/pro_rata.h"
+#include "jpclear/clearing/round_facts.h"
 #include "jpclear/model/result.h"
 #include "jpclear/options.h"
 #include "jpclear/clearing/support.h"
@@ -67,7 +76,7 @@ struct BlockSearchOutcome {
     Allocation allocation;
     Optimality optimality = Optimality::proven;
     int128 bound = 0;            ///< best welfare bound (tick-lots); = welfare when proven
-    std::int64_t nodes = 0;      ///< branch-and-bound nodes visited
+    std::int64_t nodes = 0;      ///< branch-and-bound nodes visited; a price ruled out by its set-up alone counts n / 1024
     std::int64_t prices = 0;     ///< candidate prices whose FP(p) was searched
 };
 
@@ -113,7 +122,7 @@ struct Completion {
 class BlockSearch {
 public:
     BlockSearch(const OrderBook& book, const Options& options)
-        : book_(book), options_(options), start_(std::chrono::steady_clock::now()) {
+        : book_(book), options_(options), deadline_(options) {
         if (book.max_origin_share) {
             share_num_ = book.max_origin_share->coefficient();
             share_den_ = pow10(book.max_origin_share->scale());
@@ -121,6 +130,13 @@ public:
     }
 
     BlockSearchOutcome run() {
+        if (caps_admit_only_no_trade(book_)) {
+            // A whole-round fact (round_facts.h): no trade is the only
+            // feasible allocation, hence the proven optimum; no search.
+            BlockSearchOutcome out;
+            out.allocation = empty_allocation();
+            return out;
+        }
         prepare_sweeps();
         Allocation fallback = first_incumbent();
         std::vector<std::int64_t> order = candidate_order();
@@ -142,6 +158,18 @@ public:
                 continue;
             }
             if (at_relaxed_optimum() || cannot_improve(ub, max_volume(p)) || !may_be_feasible(p)) continue;
+            // Setting up FP(p) is O(n log n) however few nodes it has: a
+            // round of 10^4 prices that each fail before their first node
+            // took seconds past a time limit checked only between nodes, and
+            // past a node limit of 1. So the limits are read before each
+            // set-up, and a set-up that ends without a node is charged one
+            // node per 1024 orders of the round (search_price): about the
+            // work of that many nodes, free on small rounds as before.
+            if (nodes_ >= options_.node_limit || deadline_.passed()) {
+                stopped = true;
+                open_bound = std::max(open_bound, ub);
+                continue;
+            }
             ++prices_;
             if (!search_price(p)) {
                 stopped = true;
@@ -233,12 +261,30 @@ private:
         offers_ = make_sweep(std::move(offers));
         divisible_bids_ = make_sweep(std::move(divisible_bids));
         divisible_offers_ = make_sweep(std::move(divisible_offers));
+        volume_cap_ = round_volume_cap();
         offers_by_price_.resize(book_.offer_count());
         for (std::uint32_t o = 0; o < offers_by_price_.size(); ++o) offers_by_price_[o] = o;
         std::sort(offers_by_price_.begin(), offers_by_price_.end(), [&](std::uint32_t a, std::uint32_t b) {
             if (book_.offer_price[a] != book_.offer_price[b]) return book_.offer_price[a] < book_.offer_price[b];
             return book_.offer_id[a] < book_.offer_id[b];
         });
+    }
+
+    // A whole-round volume bound from the cap: with S_c the lots origin c
+    // offers, any feasible V has V = sum_c y_c <= sum_c min(S_c, floor(s V)),
+    // since each origin sells at most its lots and at most the cap. That is
+    // largest_volume() over ranges [0, S_c], with V at most all demand: the
+    // largest V meeting it bounds every allocation's V (and none: only V = 0,
+    // in which case no price passes may_be_feasible with must-buy lots).
+    // Prices whose divisible bids above p must buy more are skipped before
+    // their set-up; max_volume() is clamped by it.
+    std::int64_t round_volume_cap() const {
+        const std::int64_t demand = static_cast<std::int64_t>(bids_.lots_upto.back());
+        if (!capped()) return demand;
+        std::vector<OriginRange> r(book_.origins.size(), OriginRange{0, 0, 0, 0, 0});
+        for (std::size_t o = 0; o < book_.offer_count(); ++o) r[book_.offer_origin[o]].hi += book_.offer_lots[o];
+        const std::optional<VolumePlan> plan = largest_volume(r, 1, demand);
+        return plan ? plan->volume : 0;
     }
 
     // Every order in the money at p trading in full: no allocation supported
@@ -253,7 +299,7 @@ private:
     std::int64_t max_volume(std::int64_t p) const {
         const int128 demand = bids_.lots_upto.back() - bids_.lots_upto[count_below(bids_, p, false)];
         const int128 supply = offers_.lots_upto[count_below(offers_, p, true)];
-        return static_cast<std::int64_t>(std::min(demand, supply));
+        return static_cast<std::int64_t>(std::min({demand, supply, static_cast<int128>(volume_cap_)}));
     }
     // Divisible bids above p must buy in full, divisible offers below p must
     // sell in full (unless a cap cuts them): can the other side take that?
@@ -262,7 +308,7 @@ private:
         const int128 must_buy = divisible_bids_.lots_upto.back() - divisible_bids_.lots_upto[nb];
         const int128 can_sell = offers_.lots_upto[count_below(offers_, p, true)];
         if (must_buy > can_sell) return false;
-        if (capped()) return true;
+        if (capped()) return must_buy <= volume_cap_;
         const int128 must_sell = divisible_offers_.lots_upto[count_below(divisible_offers_, p, false)];
         const int128 can_buy = bids_.lots_upto.back() - bids_.lots_upto[count_below(bids_, p, false)];
         return must_sell <= can_buy;
@@ -416,19 +462,28 @@ private:
             for (const OriginAtPrice& c : pp_.origins) supply_floor_ += std::min(c.below_lots, least_cap);
         }
         in_.assign(pp_.items.size(), 0);
-        if (capped() && !caps_admit_some_volume(sides)) return true;
+        if (capped() && !caps_admit_some_volume(sides)) {
+            nodes_ += setup_charge();  // the set-up's work, in nodes (see run())
+            return true;
+        }
         return descend(0, 0, sides);
     }
 
+    // The clock and the stop flag are read every 1024 nodes, and sooner when
+    // the nodes are costly: a node is O(blocks + origins) (the open-value
+    // bound, the origin ranges), so 1024 nodes of a price with 10^5 blocks
+    // took over a second. `work_` counts that cost; past kWorkPerCheck the
+    // clock is read (a clock read is some 20 ns: negligible per 2^16 steps).
+    static constexpr std::int64_t kWorkPerCheck = std::int64_t{1} << 16;
+    std::int64_t setup_charge() const {
+        return static_cast<std::int64_t>((book_.bid_count() + book_.offer_count()) / 1024);
+    }
     bool limit_reached() {
         if (nodes_ >= options_.node_limit) return true;
-        if (options_.stop && (nodes_ & 1023) == 0 && options_.stop->load(std::memory_order_relaxed)) return true;
-        if (options_.time_limit_ms && (nodes_ & 1023) == 0) {
-            auto elapsed = std::chrono::steady_clock::now() - start_;
-            if (std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() >= *options_.time_limit_ms)
-                return true;
-        }
-        return false;
+        work_ += static_cast<std::int64_t>(pp_.items.size() + pp_.origins.size()) + 1;
+        if ((nodes_ & 1023) != 0 && work_ < kWorkPerCheck) return false;
+        work_ = 0;
+        return deadline_.limited() && deadline_.passed();
     }
 
     // Depth-first over the items from `i` on; `value_in` = value of items in
@@ -917,10 +972,12 @@ private:
 
     const OrderBook& book_;
     const Options& options_;
-    std::chrono::steady_clock::time_point start_;
+    Deadline deadline_;
+    std::int64_t work_ = 0;  // node cost since the clock was last read
     int128 share_num_ = 0, share_den_ = 0;
     Sweep bids_, offers_, divisible_bids_, divisible_offers_;
     std::vector<std::uint32_t> offers_by_price_;
+    std::int64_t volume_cap_ = 0;  // round_volume_cap()
 
     PriceProblem pp_;
     std::vector<char> in_;

@@ -18,6 +18,9 @@
 // Complexity. O(n log n) to group the orders; each group that is not already
 // pro rata costs one O(n) support check. Groups filled in full or not at all
 // are pro rata already, so in practice only the marginal groups are tried.
+// Many marginal groups make that O(n) per group, so the pass takes a
+// Deadline (limits.h): once it has passed, the remaining groups keep the
+// search's split, which meets every rule (only the tie split differs).
 
 #include <algorithm>
 #include <cstdint>
@@ -25,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "jpclear/clearing/limits.h"
 #include "jpclear/clearing/market.h"
 #include "jpclear/clearing/pro_rata.h"
 #include "jpclear/clearing/solution.h"
@@ -76,8 +80,9 @@ inline bool meets_rules(const Market& m, const Solution& s) {
 }  // namespace detail
 
 /// Puts the plain pro-rata split back wherever it meets the rules; see the
-/// file comment. Welfare, volume and route flows are unchanged.
-inline void restore_pro_rata(const Market& m, Solution& s) {
+/// file comment. Welfare, volume and route flows are unchanged. With a
+/// `deadline` that passes, it stops early (the search's split stays).
+inline void restore_pro_rata(const Market& m, Solution& s, const detail::Deadline* deadline = nullptr) {
     if (s.allocation.volume == 0) return;
     const std::vector<std::uint32_t>* bid_node = m.has_places() ? &m.bid_node : nullptr;
     const std::vector<std::uint32_t>* offer_node = m.has_places() ? &m.offer_node : nullptr;
@@ -87,6 +92,7 @@ inline void restore_pro_rata(const Market& m, Solution& s) {
     std::vector<std::uint32_t> local;
     std::vector<std::string_view> group_ids;
     std::vector<detail::Remainder> scratch;
+    bool out_of_time = false;
     // One side's groups; true when some group changed.
     auto pass = [&](const detail::PriceGroups& groups, std::vector<std::int64_t>& fill,
                     const std::vector<std::int64_t>& lots, const std::vector<std::string_view>& ids) {
@@ -115,6 +121,10 @@ inline void restore_pro_rata(const Market& m, Solution& s) {
             bool same = true;
             for (std::size_t k = 0; k < members.size(); ++k) same = same && plain[k] == fill[members[k]];
             if (same) continue;
+            if (deadline && deadline->passed()) {  // read once per O(n) check below
+                out_of_time = true;
+                return changed;
+            }
             kept.clear();
             for (std::size_t k = 0; k < members.size(); ++k) {
                 kept.push_back(fill[members[k]]);
@@ -131,8 +141,9 @@ inline void restore_pro_rata(const Market& m, Solution& s) {
     const std::size_t most_passes = bids.start.size() + offers.start.size();
     for (std::size_t round = 0; round < most_passes; ++round) {
         const bool bids_changed = pass(bids, s.allocation.bid_fill, m.bid_lots, m.bid_id);
-        const bool offers_changed = pass(offers, s.allocation.offer_fill, m.offer_lots, m.offer_id);
-        if (!bids_changed && !offers_changed) break;
+        const bool offers_changed =
+            !out_of_time && pass(offers, s.allocation.offer_fill, m.offer_lots, m.offer_id);
+        if (out_of_time || (!bids_changed && !offers_changed)) break;
     }
 }
 

@@ -50,6 +50,8 @@ public:
         r.price_digits = digits_;
         r.optimality = optimality;
         optimality_ = optimality;
+        no_trade_reason_bid_.reset();
+        no_trade_reason_offer_.reset();
         if (optimality == Optimality::limit && bound_tick_lots) r.bound = money(*bound_tick_lots);
         r.cleared_lots = Lots{a_.volume};
         r.cleared_tonnes = Decimal::integer(a_.volume) * book_.lot_tonnes;
@@ -105,6 +107,8 @@ public:
         r.currency = round_.currency;
         r.price_digits = digits_;
         r.optimality = optimality_ = optimality;
+        no_trade_reason_bid_.reset();
+        no_trade_reason_offer_.reset();
         if (optimality == Optimality::limit && bound_tick_lots) r.bound = money(*bound_tick_lots);
         r.cleared_lots = Lots{a_.volume};
         r.cleared_tonnes = Decimal::integer(a_.volume) * book_.lot_tonnes;
@@ -292,7 +296,14 @@ private:
     }
     bool uniform() const { return round_.rules.pricing == PricingRule::uniform; }
 
-    std::string no_trade_reason(bool is_bid) const {
+    // Once per side: it is the same for every order, and a scan of the book
+    // per order made a no-trade round of 10^5 orders take seconds (O(n^2)).
+    const std::string& no_trade_reason(bool is_bid) {
+        std::optional<std::string>& cached = is_bid ? no_trade_reason_bid_ : no_trade_reason_offer_;
+        if (!cached) cached = make_no_trade_reason(is_bid);
+        return *cached;
+    }
+    std::string make_no_trade_reason(bool is_bid) const {
         if (optimality_ == Optimality::limit)
             return "nothing traded: the search for blocks and caps stopped at its limit before it found a trade "
                    "(raise --node-limit / --time-limit-ms)";
@@ -553,6 +564,7 @@ private:
     int digits_;
     std::vector<Place> place_;
     Optimality optimality_ = Optimality::proven;
+    std::optional<std::string> no_trade_reason_bid_, no_trade_reason_offer_;
     PriceInterval interval_{0, 0};
     std::int64_t buyer_pays_ = 0;       // ticks per tonne
     std::int64_t bid_reference_ = 0;    // ticks
