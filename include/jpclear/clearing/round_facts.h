@@ -42,12 +42,14 @@ inline bool caps_admit_only_no_trade(const Market& m) {
     const int128 vmax = std::min(demand, supply);
     if (vmax <= 0) return false;  // nothing can trade anyway; the search says so at once
     const int128 kmax = num * vmax / den;
-    std::vector<char> able(m.origins.size(), 0);
+    // vector<bool>, not vector<char>: GCC 12 at -O3 warns falsely
+    // (-Wfree-nonheap-object) on the char vector once this is inlined.
+    std::vector<bool> able(m.origins.size(), false);
     for (std::size_t o = 0; o < m.offer_count(); ++o) {
         const int128 least = std::max<std::int64_t>(m.offer_min[o], 1);
-        if (least <= std::min<int128>(m.offer_lots[o], kmax)) able[m.offer_origin[o]] = 1;
+        if (least <= std::min<int128>(m.offer_lots[o], kmax)) able[m.offer_origin[o]] = true;
     }
-    const auto count = static_cast<int128>(std::count(able.begin(), able.end(), 1));
+    const auto count = static_cast<int128>(std::count(able.begin(), able.end(), true));
     return count * num < den;
 }
 
