@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "problem_matchers.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,16 +17,8 @@
 namespace jpclear {
 namespace {
 
-std::string listed(const Problems& problems) {
-    std::string out;
-    for (const Problem& p : problems) out += "\n  [" + p.path + "] [" + p.message + "]";
-    return out.empty() ? " (none)" : out;
-}
-
-::testing::AssertionResult same_problems(const Problems& got, const Problems& want) {
-    if (got == want) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "got:" << listed(got) << "\nwanted:" << listed(want);
-}
+using test::listed;
+using test::same_problems;
 
 Decimal dec(const char* text) { return *Decimal::parse(text).value; }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "problem_matchers.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,17 +19,8 @@ const std::string utf8_hint = " of the cell; save the file as UTF-8, in Excel \"
 
 Problems only(std::string path, std::string message) { return {{std::move(path), std::move(message)}}; }
 
-std::string listed(const Problems& problems) {
-    std::string out;
-    for (const Problem& p : problems) out += "\n  [" + p.path + "] [" + p.message + "]";
-    return out.empty() ? " (none)" : out;
-}
-
-// Problems compared path by path and message by message, printed readably.
-::testing::AssertionResult same_problems(const Problems& got, const Problems& want) {
-    if (got == want) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "got:" << listed(got) << "\nwanted:" << listed(want);
-}
+using test::listed;
+using test::same_problems;
 
 // The one problem a file is expected to have, with no orders alongside it.
 void expect_single_bid_problem(const std::string& text, const std::string& path, const std::string& message) {
