@@ -217,6 +217,66 @@ TEST(FastReader, ReadsUpToTheLimits) {
     expect_fast_reads(text, limits);
 }
 
+// --- files -------------------------------------------------------------------------
+
+// A scratch file removed when the test ends.
+struct ScratchFile {
+    explicit ScratchFile(const std::string& text)
+        : path(fs::temp_directory_path() / ("jpclear_read_file_" + std::to_string(::getpid()) + ".txt")) {
+        std::ofstream(path, std::ios::binary) << text;
+    }
+    ~ScratchFile() { fs::remove(path); }
+    fs::path path;
+};
+
+TEST(ReadTextFile, ReadsTheWholeFileWithRoomForTheParsersPadding) {
+    std::string text;
+    // Just under a power of two: a string grown by doubling would have no room left.
+    for (std::size_t i = 0; text.size() < 262'100; ++i) text += std::to_string(i * 7919 % 1000) + (i % 17 ? " " : "\n");
+    text.resize(262'100);
+    const ScratchFile file(text);
+    Problems problems;
+    const std::optional<std::string> read = read_text_file(file.path.string(), {}, problems);
+    ASSERT_TRUE(read.has_value());
+    EXPECT_TRUE(problems.empty());
+    EXPECT_EQ(*read, text);
+    EXPECT_GE(read->capacity(), read->size() + io_detail::json_padding);
+}
+
+TEST(ReadTextFile, ReadsToTheEndOfAFileWhoseSizeIsNotKnownAhead) {
+    // /proc files say they are empty and are not.
+    Problems problems;
+    const std::optional<std::string> read = read_text_file("/proc/self/status", {}, problems);
+    ASSERT_TRUE(read.has_value());
+    EXPECT_TRUE(read->starts_with("Name:"));
+    EXPECT_NE(read->find("\nPid:"), std::string::npos);
+}
+
+TEST(ReadTextFile, RefusesAFileOverTheLimitAndReadsOneAtIt) {
+    const ScratchFile file(std::string(70'000, 'x'));
+    ReadLimits limits;
+    limits.max_bytes = 69'999;
+    Problems problems;
+    EXPECT_FALSE(read_text_file(file.path.string(), limits, problems).has_value());
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, file.path.string());
+    EXPECT_EQ(problems[0].message, "is larger than the reader's limit of 69999 bytes");
+    limits.max_bytes = 70'000;
+    problems.clear();
+    const std::optional<std::string> read = read_text_file(file.path.string(), limits, problems);
+    ASSERT_TRUE(read.has_value());
+    EXPECT_EQ(read->size(), 70'000u);
+}
+
+TEST(ReadTextFile, SaysWhyAFileCannotBeRead) {
+    Problems problems;
+    EXPECT_FALSE(read_text_file("/nonexistent/round.json", {}, problems).has_value());
+    EXPECT_FALSE(read_text_file(fs::temp_directory_path().string(), {}, problems).has_value());
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_EQ(problems[0].message, "cannot be opened: No such file or directory");
+    EXPECT_EQ(problems[1].message, "could not be read: Is a directory");
+}
+
 // --- anything else is the careful reader's ------------------------------------------
 
 TEST(FastReader, LeavesBrokenAndHostileTextToTheCarefulReader) {
