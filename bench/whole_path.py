@@ -116,8 +116,8 @@ def main():
             phase_runs.append(phases(err))
             if floor:
                 got = json.loads(subprocess.run([floor, path], check=True, capture_output=True, text=True).stdout)
-                reads.append(got["read_s"])
-                parses.append(got["parse_s"])
+                reads.append(got["read_ms"] / 1000)
+                parses.append(got["parse_ms"] / 1000)
             else:
                 reads.append(python_read(path))
             if not options.no_python:

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make ccache pkg-config python3
-          libboost-program-options-dev libspdlog-dev nlohmann-json3-dev
+          libboost-program-options-dev libspdlog-dev nlohmann-json3-dev libsimdjson-dev
           libgtest-dev libbenchmark-dev coinor-libcbc-dev coinor-libclp-dev)
 # The sanitized build and libFuzzer need Clang and its runtime libraries;
 # the report test renders `clear --report` pages in headless Chromium.

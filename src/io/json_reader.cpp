@@ -5,6 +5,10 @@
 // event goes straight into the Round, decimals are read from their text, and
 // each problem is recorded with its field path while parsing goes on, so one
 // run reports them all. Value ranges are left to validate_fields().
+//
+// This is the careful reader: read_round_json() first tries the fast one
+// (json_fast_reader.cpp), which reads only clean documents and leaves every
+// other text, and so every message, to this one.
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +24,7 @@
 #include "jpclear/io.h"
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/model/validate.h"
+#include "io/json_fast_reader.h"
 #include "io/text.h"
 
 namespace jpclear {
@@ -804,7 +809,9 @@ private:
 
 }  // namespace
 
-RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const OrderSources& sources) {
+namespace io_detail {
+
+RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, const OrderSources& sources) {
     RoundRead out;
     if (text.size() > limits.max_bytes) {
         out.problems.push_back({"", "the document is larger than the reader's limit of " +
@@ -870,11 +877,30 @@ RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const
     return out;
 }
 
+}  // namespace io_detail
+
+namespace {
+
+// The fast reader when it is sure, else the careful one (json_fast_reader.h).
+RoundRead read_round(std::string_view text, std::size_t readable, const ReadLimits& limits,
+                     const OrderSources& sources) {
+    if (std::optional<Round> round = io_detail::read_round_fast(text, readable, limits, sources))
+        return {{}, std::move(round)};
+    return io_detail::read_round_careful(text, limits, sources);
+}
+
+}  // namespace
+
+RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const OrderSources& sources) {
+    return read_round(text, text.size(), limits, sources);
+}
+
 RoundRead read_round_file(const std::string& path, const ReadLimits& limits, const OrderSources& sources) {
     RoundRead out;
     std::optional<std::string> text = read_text_file(path, limits, out.problems);
     if (!text) return out;
-    return read_round_json(*text, limits, sources);
+    // read_text_file() leaves room for the fast reader to parse in place.
+    return read_round(*text, text->capacity(), limits, sources);
 }
 
 }  // namespace jpclear

@@ -1,0 +1,383 @@
+// The fast reader of a `jpclear.round/1` document: simdjson On-Demand.
+//
+// The careful reader (json_reader.cpp) spends most of a large round in
+// nlohmann's lexer. This one reads the common case, a clean document, at the
+// speed simdjson walks it, and gives up at the first thing the careful reader
+// would report or treat in any special way: a syntax error, an unknown or
+// repeated field, a wrong type, a number no decimal holds, text that is not
+// UTF-8, a limit. Giving up costs only the time spent so far; the careful
+// reader then reads the text again and says what is wrong, so no message
+// depends on this file. fuzz/fuzz_fast_reader.cpp holds it to that: whatever
+// it reads, the careful reader reads the same.
+//
+// Decimals are taken from their text (a number's raw token), never through
+// a double, exactly as the careful reader takes them.
+
+#include "io/json_fast_reader.h"
+
+#include <simdjson.h>
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "io/text.h"
+
+namespace jpclear::io_detail {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+static_assert(json_padding >= simdjson::SIMDJSON_PADDING);
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The raw token of a number (simdjson leaves the blanks after it in) when it
+// is one whole JSON number: simdjson does not check a token it is not asked
+// to convert, and "1.5.3" or "01" must go to the careful reader's message.
+std::optional<std::string_view> number_token(std::string_view raw) {
+    while (!raw.empty() && is_blank(raw.back())) raw.remove_suffix(1);
+    std::size_t i = 0;
+    const std::size_t n = raw.size();
+    const auto digits = [&] {
+        const std::size_t from = i;
+        while (i < n && is_digit(raw[i])) ++i;
+        return i > from;
+    };
+    if (i < n && raw[i] == '-') ++i;
+    if (i < n && raw[i] == '0') ++i;
+    else if (!digits()) return std::nullopt;
+    if (i < n && raw[i] == '.' && (++i, !digits())) return std::nullopt;
+    if (i < n && (raw[i] == 'e' || raw[i] == 'E')) {
+        ++i;
+        if (i < n && (raw[i] == '+' || raw[i] == '-')) ++i;
+        if (!digits()) return std::nullopt;
+    }
+    if (i != n) return std::nullopt;
+    return raw;
+}
+
+bool is_integer_token(std::string_view token) { return token.find_first_of(".eE") == std::string_view::npos; }
+
+// Whether `token` is an integer the careful reader's lexer (nlohmann) hands
+// over as a 64-bit integer: negative ones as int64, the rest as uint64.
+template <class Int>
+bool parse_integer(std::string_view token, Int& out) {
+    const char* end = token.data() + token.size();
+    const auto [ptr, ec] = std::from_chars(token.data(), end, out);
+    return ec == std::errc() && ptr == end;
+}
+
+// Decoded text is checked again: simdjson checks the bytes of the document,
+// but an escape such as "\udc00" (a lone surrogate) decodes to no UTF-8.
+bool is_utf8(std::string_view s) {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80) return !first_invalid_utf8(s).has_value();
+    return true;
+}
+
+constexpr std::array<std::string_view, 9> top_fields = {"format", "round",  "material", "currency", "fx",
+                                                         "rules",  "bids",   "offers",   "logistics"};
+constexpr std::array<std::string_view, 3> material_fields = {"code", "name", "lot_tonnes"};
+constexpr std::array<std::string_view, 5> rules_fields = {"pricing", "tick", "max_origin_share", "excluded_origins",
+                                                          "require_certified"};
+constexpr std::array<std::string_view, 2> pricing_fields = {"rule", "k"};
+constexpr std::array<std::string_view, 8> bid_fields = {"id",       "buyer", "bloc",     "lots",
+                                                        "min_lots", "limit", "currency", "delivery"};
+constexpr std::array<std::string_view, 9> offer_fields = {"id",    "supplier", "origin",    "lots", "min_lots",
+                                                          "ask",   "currency", "certified", "port"};
+constexpr std::array<std::string_view, 1> logistics_fields = {"routes"};
+constexpr std::array<std::string_view, 5> route_fields = {"from", "to", "freight", "currency", "capacity_lots"};
+
+constexpr std::uint32_t bit(std::size_t i) { return std::uint32_t{1} << i; }
+
+// Required fields, as bits of the lists above (the careful reader's FieldSpec).
+constexpr std::uint32_t top_required = bit(0) | bit(1) | bit(2) | bit(3);  // bids, offers: see document()
+constexpr std::uint32_t material_required = bit(0) | bit(2);
+constexpr std::uint32_t order_required = bit(0) | bit(1) | bit(2) | bit(3) | bit(5);
+constexpr std::uint32_t route_required = bit(0) | bit(1) | bit(2);
+
+class FastReader {
+public:
+    FastReader(Round& round, const ReadLimits& limits, const OrderSources& sources)
+        : round_(round), limits_(limits), sources_(sources) {}
+
+    bool document(od::document& doc) {
+        od::object top;
+        if (!within_depth(1) || doc.get_object().get(top)) return false;
+        const std::uint32_t from_csv = (sources_.bids_from_csv ? bit(6) : 0) | (sources_.offers_from_csv ? bit(7) : 0);
+        const std::uint32_t required = top_required | ((bit(6) | bit(7)) & ~from_csv);
+        const bool read = each_field(top, top_fields, required, from_csv, [&](std::size_t i, od::value& v) {
+            switch (i) {
+                case 0: return text(v, round_.format);
+                case 1: return text(v, round_.id);
+                case 2: return material(v);
+                case 3: return text(v, round_.currency);
+                case 4: return fx(v);
+                case 5: return rules(v);
+                case 6: return list(v, 2, round_.bids, &FastReader::bid);
+                case 7: return list(v, 2, round_.offers, &FastReader::offer);
+                default: return logistics(v);
+            }
+        });
+        // Nothing may follow the object (simdjson stops after it): at the
+        // end, simdjson's position is out of bounds.
+        return read && doc.is_alive() && doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+    }
+
+private:
+    // The careful reader refuses a container opened at nesting level `level`
+    // (the document's object is level 1) beyond limits.max_depth.
+    bool within_depth(std::uint32_t level) const { return level <= limits_.max_depth; }
+
+    // Reads the fields of `object`, each at most once and each one of
+    // `names`, by `on_field(index, value)`; a null optional field is left out,
+    // as the careful reader takes it. A `forbidden` field (one a CSV file
+    // gives) may not appear at all, not even as null.
+    template <std::size_t N, class OnField>
+    static bool each_field(od::object& object, const std::array<std::string_view, N>& names, std::uint32_t required,
+                           std::uint32_t forbidden, OnField&& on_field) {
+        std::uint32_t seen = 0;
+        static_assert(N <= 32);
+        for (auto item : object) {
+            od::field field;
+            std::string_view key;
+            if (std::move(item).get(field) || field.unescaped_key().get(key)) return false;
+            std::size_t i = 0;
+            while (i < N && names[i] != key) ++i;
+            if (i == N || (seen & bit(i)) || (forbidden & bit(i))) return false;
+            seen |= bit(i);
+            od::value& value = field.value();
+            od::json_type type;
+            if (value.type().get(type)) return false;
+            if (type == od::json_type::null && !(required & bit(i))) {
+                bool null = false;
+                if (value.is_null().get(null) || !null) return false;
+                continue;
+            }
+            if (!on_field(i, value)) return false;
+        }
+        return (seen & required) == required;
+    }
+
+    template <std::size_t N, class OnField>
+    bool object(od::value& v, std::uint32_t level, const std::array<std::string_view, N>& names,
+                std::uint32_t required, OnField&& on_field, std::uint32_t forbidden = 0) {
+        od::object o;
+        return within_depth(level) && !v.get_object().get(o) &&
+               each_field(o, names, required, forbidden, std::forward<OnField>(on_field));
+    }
+
+    // A list within limits.max_orders (bids and offers count together;
+    // routes on their own), reserved at its length.
+    template <class T>
+    bool list(od::value& v, std::uint32_t level, std::vector<T>& out, bool (FastReader::*element)(od::value&, T&)) {
+        od::array array;
+        std::size_t count = 0;
+        if (!within_depth(level) || v.get_array().get(array) || array.count_elements().get(count)) return false;
+        const bool orders = !std::is_same_v<T, Route>;
+        const std::uint64_t used = orders ? orders_ : 0;
+        if (count > limits_.max_orders - used) return false;
+        if (orders) orders_ += count;
+        out.reserve(count);
+        for (auto item : array) {
+            od::value value;
+            if (std::move(item).get(value)) return false;
+            if (!(this->*element)(value, out.emplace_back())) return false;
+        }
+        return true;
+    }
+
+    bool material(od::value& v) {
+        Material& m = round_.material;
+        return object(v, 2, material_fields, material_required, [&](std::size_t i, od::value& f) {
+            return i == 0 ? text(f, m.code) : i == 1 ? text(f, m.name) : decimal(f, m.lot_tonnes);
+        });
+    }
+
+    bool fx(od::value& v) {
+        od::object o;
+        if (!within_depth(2) || v.get_object().get(o)) return false;
+        for (auto item : o) {
+            od::field field;
+            std::string_view key;
+            Decimal rate;
+            if (std::move(item).get(field) || field.unescaped_key().get(key) || !is_utf8(key) || !decimal(field.value(), rate))
+                return false;
+            if (!round_.fx.try_emplace(std::string(key), rate).second) return false;  // a repeated currency
+        }
+        return true;
+    }
+
+    bool rules(od::value& v) {
+        Rules& r = round_.rules;
+        return object(v, 2, rules_fields, 0, [&](std::size_t i, od::value& f) {
+            switch (i) {
+                case 0: return pricing(f);
+                case 1: return decimal(f, r.tick);
+                case 2: return decimal(f, r.max_origin_share.emplace());
+                case 3: return excluded_origins(f);
+                default: return f.get_bool().get(r.require_certified) == simdjson::SUCCESS;
+            }
+        });
+    }
+
+    bool pricing(od::value& v) {
+        return object(v, 3, pricing_fields, 0, [&](std::size_t i, od::value& f) {
+            if (i == 1) return decimal(f, round_.rules.k);
+            std::string rule;
+            if (!text(f, rule)) return false;
+            if (rule == "uniform") round_.rules.pricing = PricingRule::uniform;
+            else if (rule == "pay-as-bid") round_.rules.pricing = PricingRule::pay_as_bid;
+            else return false;
+            return true;
+        });
+    }
+
+    bool excluded_origins(od::value& v) {
+        od::array array;
+        if (!within_depth(3) || v.get_array().get(array)) return false;
+        for (auto item : array) {
+            od::value value;
+            if (std::move(item).get(value) || !text(value, round_.rules.excluded_origins.emplace_back())) return false;
+        }
+        return true;
+    }
+
+    bool logistics(od::value& v) {
+        Logistics& l = round_.logistics.emplace();
+        const std::uint32_t routes = bit(0);
+        return object(
+            v, 2, logistics_fields, sources_.routes_from_csv ? 0 : routes,
+            [&](std::size_t, od::value& f) { return list(f, 3, l.routes, &FastReader::route); },
+            sources_.routes_from_csv ? routes : 0);
+    }
+
+    bool bid(od::value& v, Bid& b) {
+        return object(v, 3, bid_fields, order_required, [&](std::size_t i, od::value& f) {
+            switch (i) {
+                case 0: return text(f, b.id);
+                case 1: return text(f, b.buyer);
+                case 2: return text(f, b.bloc);
+                case 3: return whole(f, b.lots);
+                case 4: return whole(f, b.min_lots);
+                case 5: return decimal(f, b.limit);
+                case 6: return text(f, b.currency);
+                default: return text(f, b.delivery);
+            }
+        });
+    }
+
+    bool offer(od::value& v, Offer& o) {
+        return object(v, 3, offer_fields, order_required, [&](std::size_t i, od::value& f) {
+            switch (i) {
+                case 0: return text(f, o.id);
+                case 1: return text(f, o.supplier);
+                case 2: return text(f, o.origin);
+                case 3: return whole(f, o.lots);
+                case 4: return whole(f, o.min_lots);
+                case 5: return decimal(f, o.ask);
+                case 6: return text(f, o.currency);
+                case 7: return f.get_bool().get(o.certified) == simdjson::SUCCESS;
+                default: return text(f, o.port);
+            }
+        });
+    }
+
+    bool route(od::value& v, Route& r) {
+        return object(v, 4, route_fields, route_required, [&](std::size_t i, od::value& f) {
+            switch (i) {
+                case 0: return text(f, r.from);
+                case 1: return text(f, r.to);
+                case 2: return decimal(f, r.freight);
+                case 3: return text(f, r.currency);
+                default: return whole(f, r.capacity_lots.emplace());
+            }
+        });
+    }
+
+    // --- values ---------------------------------------------------------------
+    static bool text(od::value& v, std::string& out) {
+        std::string_view s;
+        if (v.get_string().get(s) || !is_utf8(s)) return false;
+        out.assign(s);
+        return true;
+    }
+    static bool text(od::value& v, std::optional<std::string>& out) { return text(v, out.emplace()); }
+
+    // A decimal as the careful reader takes it: a string by Decimal::parse, a
+    // number that nlohmann gives as a 64-bit integer by its value, any other
+    // number by Decimal::parse of its text with an exponent allowed.
+    static bool decimal(od::value& v, Decimal& out) {
+        od::json_type type;
+        if (v.type().get(type)) return false;
+        std::string_view s;
+        if (type == od::json_type::string) {
+            if (v.get_string().get(s)) return false;
+            return parsed(Decimal::parse(s, false), out);
+        }
+        if (type != od::json_type::number) return false;
+        const std::optional<std::string_view> token = number_token(v.raw_json_token());
+        if (!token) return false;
+        if (is_integer_token(*token)) {
+            if (token->front() == '-') {
+                std::int64_t n = 0;
+                if (parse_integer(*token, n)) return out = Decimal::from_units(n, 0), true;
+            } else {
+                std::uint64_t n = 0;
+                if (parse_integer(*token, n)) return out = Decimal::from_units(n, 0), true;
+            }
+        }
+        return parsed(Decimal::parse(*token, true), out);
+    }
+    static bool parsed(const ParsedDecimal& p, Decimal& out) {
+        if (!p.value) return false;
+        out = *p.value;
+        return true;
+    }
+
+    // A whole number of lots: an integer token within int64 (the careful
+    // reader reports a fraction, an exponent or more as a problem).
+    static bool whole(od::value& v, std::int64_t& out) {
+        od::json_type type;
+        if (v.type().get(type) || type != od::json_type::number) return false;
+        const std::optional<std::string_view> token = number_token(v.raw_json_token());
+        return token && is_integer_token(*token) && parse_integer(*token, out);
+    }
+
+    Round& round_;
+    const ReadLimits& limits_;
+    const OrderSources& sources_;
+    std::uint64_t orders_ = 0;  // bids and offers reserved so far
+};
+
+}  // namespace
+
+std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
+                                     const OrderSources& sources) {
+    // A byte order mark the careful reader skips; rare enough to leave to it.
+    if (text.size() > limits.max_bytes || text.starts_with("\xEF\xBB\xBF")) return std::nullopt;
+    simdjson::padded_string copy;
+    const char* data = text.data();
+    std::size_t capacity = readable;
+    if (readable < text.size() + simdjson::SIMDJSON_PADDING) {
+        copy = simdjson::padded_string(text);
+        data = copy.data();
+        capacity = copy.size() + simdjson::SIMDJSON_PADDING;
+    }
+    od::parser parser;
+    od::document doc;
+    if (parser.iterate(data, text.size(), capacity).get(doc)) return std::nullopt;
+    Round round;
+    if (!FastReader(round, limits, sources).document(doc)) return std::nullopt;
+    return round;
+}
+
+}  // namespace jpclear::io_detail

@@ -1,0 +1,34 @@
+#pragma once
+// The two readers of a `jpclear.round/1` document (internal to src/io).
+//
+// read_round_json() tries the fast reader first and falls back to the
+// careful one: the fast reader only ever says "this is the round" or "not
+// sure", and every problem message comes from the careful reader. Tests and
+// the differential fuzz target call both directly.
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "jpclear/io.h"
+#include "jpclear/model/round.h"
+
+namespace jpclear::io_detail {
+
+/// Bytes simdjson may read past the end of a text (SIMDJSON_PADDING, checked
+/// where simdjson is included): a buffer with this much room after its text
+/// is parsed in place, any other text is copied first.
+inline constexpr std::size_t json_padding = 64;
+
+/// The round of `text` when it is a clean document that the careful reader
+/// would read without any problem, exactly as that reader would read it;
+/// nullopt whenever there is any doubt (then nothing is said about the text).
+/// `readable` is how many bytes from text.data() may be read (text.size()
+/// when unknown).
+std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
+                                     const OrderSources& sources);
+
+/// The careful reader (nlohmann-json SAX), with every problem and its path.
+RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, const OrderSources& sources);
+
+}  // namespace jpclear::io_detail
