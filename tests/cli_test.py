@@ -36,6 +36,16 @@ with tempfile.TemporaryDirectory() as tmp:
     v = run("clear", ROUND, "--verbose")
     check("--verbose logs timings on stderr", v.returncode == 0 and "cleared in" in v.stderr, v.stderr[:300])
 
+    # A round large enough that the command's big blocks are mapped in huge
+    # pages (src/cli/large_pages.cpp) clears to the same bytes as with malloc.
+    big = os.path.join(tmp, "big.json")
+    g = run("generate", "--bids", "60000", "--offers", "6000", "--blocks", "5", "--cap", "--out", big)
+    mapped = run("clear", big)
+    plain = run("clear", big, env={"JPCLEAR_LARGE_PAGES": "0"})
+    check("large blocks in huge pages give the same bytes as malloc",
+          g.returncode == 0 and mapped.returncode == 0 and len(mapped.stdout) > 4 << 20
+          and mapped.stdout == plain.stdout, mapped.stderr[:300] + plain.stderr[:300])
+
     # Permuting the orders changes nothing but the listing order.
     doc = json.load(open(ROUND))
     rnd = random.Random(7)

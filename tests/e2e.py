@@ -3,15 +3,17 @@
 Each script prints one line per check and ends with finish(), which prints
 'N passed, M failed' and exits 1 when any check failed.
 """
-import subprocess, sys
+import os, subprocess, sys
 
 _counts = {"passed": 0, "failed": 0}
 
 
 def runner(jpclear):
     """A function that runs `jpclear ARGS...` and returns the CompletedProcess (text)."""
-    def run(*args, input=None):
-        return subprocess.run([jpclear, *args], capture_output=True, text=True, input=input, timeout=600)
+    def run(*args, input=None, env=None):
+        full_env = None if env is None else {**os.environ, **env}
+        return subprocess.run([jpclear, *args], capture_output=True, text=True, input=input, timeout=600,
+                              env=full_env)
     return run
 
 
