@@ -4,6 +4,11 @@
 //                         0.65 origin cap, several seeds: time per round,
 //                         branch-and-bound nodes, and whether optimality was
 //                         proven. The target: proven in under a second each.
+//   BM_CappedSearch/n/b/c n orders, b blocks per mille, cap c %, on the
+//                         lithium-refined mix (CN 65 %), where every cap from
+//                         0.2 to 0.65 binds (issue 12): time, proven or not,
+//                         the gap (bound - welfare) / welfare, and, up to
+//                         1000 orders, CBC's time on the same round.
 //   BM_CbcMip/n           n = 20, 40, 80 orders: clear_with_blocks against
 //                         the same rounds as a MIP in COIN-OR CBC (the test
 //                         suite's oracle, tests/oracle), equal welfare and
@@ -188,6 +193,69 @@ void BM_BlockSearch(benchmark::State& state) {
                    " proven; 5% blocks, cap 0.65; search time limit " + std::to_string(kSearchTimeLimitMs) + " ms");
 }
 BENCHMARK(BM_BlockSearch)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseManualTime();
+
+// --- BM_CappedSearch -------------------------------------------------------------
+
+// A 10^4-order round that is not proven in this long is reported with its gap.
+constexpr std::int64_t kCappedTimeLimitMs = 10'000;
+constexpr std::int64_t kCappedCbcMaxOrders = 1'000;  // CBC on more takes minutes
+constexpr std::int64_t kCappedCbcTimeLimitMs = 30'000;
+
+void BM_CappedSearch(benchmark::State& state) {
+    const std::int64_t n = state.range(0);
+    jpclear::GenerateSpec spec = spec_for(n, 1);
+    spec.block_per_mille = static_cast<std::uint32_t>(state.range(1));
+    spec.origin_cap = true;
+    spec.cap_share = jpclear::Decimal::from_units(state.range(2), 2);
+    spec.origin_weights = *jpclear::scenario_weights("lithium-refined");
+    const jpclear::Round round = jpclear::generate_round(spec);
+    jpclear::Prepared prepared = jpclear::prepare(round);
+    if (!prepared.problems.empty()) {
+        state.SkipWithError(("generated round is invalid: " + prepared.problems.front().to_string()).c_str());
+        return;
+    }
+    const OrderBook& book = prepared.book;
+    jpclear::Options options;
+    options.time_limit_ms = kCappedTimeLimitMs;
+    jpclear::BlockSearchOutcome outcome;
+    PerCall t;
+    for (auto _ : state) {
+        t = time_once([&] { outcome = jpclear::clear_with_blocks(book, options); });
+        state.SetIterationTime(t.wall);
+    }
+    const int128 welfare = welfare_of(book, outcome.allocation.bid_fill, outcome.allocation.offer_fill);
+    state.counters["proven"] = outcome.optimality == jpclear::Optimality::proven ? 1 : 0;
+    state.counters["wall_ms"] = t.wall * 1e3;
+    state.counters["nodes"] = static_cast<double>(outcome.nodes);
+    state.counters["gap_ppm"] =
+        welfare > 0 ? static_cast<double>(outcome.bound - welfare) / static_cast<double>(welfare) * 1e6 : 0.0;
+    state.counters["binding"] = welfare != relaxed_welfare(book) ? 1 : 0;
+#ifdef JPCLEAR_BENCH_HAVE_CBC
+    const auto check = jpclear::oracle::check_allocation(book, outcome.allocation.bid_fill, outcome.allocation.offer_fill);
+    if (!check.ok) {
+        state.SkipWithError(("clear_with_blocks' allocation breaks a rule: " + check.reason).c_str());
+        return;
+    }
+    if (n <= kCappedCbcMaxOrders) {
+        jpclear::oracle::OracleResult o;
+        const PerCall cbc = time_once([&] { o = jpclear::oracle::solve_with_cbc(book, kCappedCbcTimeLimitMs); });
+        state.counters["cbc_ms"] = cbc.wall * 1e3;
+        state.counters["cbc_proven"] = o.optimal ? 1 : 0;
+        // Where both prove an optimum they must agree.
+        if (o.optimal && outcome.optimality == jpclear::Optimality::proven && o.welfare != welfare) {
+            state.SkipWithError(("welfare " + int128_string(welfare) + " != CBC " + int128_string(o.welfare)).c_str());
+            return;
+        }
+    }
+#endif
+    state.SetLabel(std::string(outcome.optimality == jpclear::Optimality::proven ? "proven" : "limit") +
+                   "; lithium-refined, time limit " + std::to_string(kCappedTimeLimitMs) + " ms");
+}
+BENCHMARK(BM_CappedSearch)
+    ->ArgsProduct({{1'000, 10'000}, {10, 100}, {20, 30, 40, 50, 65}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseManualTime();
 
 // --- BM_CbcMip -----------------------------------------------------------------
 

@@ -930,8 +930,11 @@ TEST(AdversarialBlocks, EveryOrderABlockStaysFeasibleAtEveryNodeLimit) {
 
 TEST(AdversarialBlocks, NodeLimitOfOneUnderACapGivesAFeasibleResultAndABound) {
     // Shared case 13-origin-cap (optimum 920000). Without blocks the first
-    // price searched is one leaf, and one node finds the optimum; with both
-    // bids all-or-none one node finds nothing, and the result is no trade.
+    // price searched is one leaf, and one node finds the optimum, which the
+    // cap relaxation (cap_bound.h: AU 13 of 20 lots, CL 4, AR 3) then proves;
+    // with both bids all-or-none one node finds nothing, and the result is no
+    // trade, with that relaxation's 920000 as the bound, not the uncapped
+    // market's 1160000.
     Round r = case_round("13-origin-cap");
     r.rules.max_origin_share = dec("0.65");
     r.bids = {bid("eu-a", "EU", 10, "15000"), bid("jp-a", "JP", 10, "14800")};
@@ -945,8 +948,12 @@ TEST(AdversarialBlocks, NodeLimitOfOneUnderACapGivesAFeasibleResultAndABound) {
         const Result res = clear_ok(r, o);
         EXPECT_TRUE(conserved(r, res));
         EXPECT_TRUE(supported(r, res));
-        EXPECT_EQ(res.optimality, jpclear::Optimality::limit);
-        EXPECT_TRUE(same(res.bound, "1160000"));  // the market without the cap
+        EXPECT_EQ(res.optimality, blocks ? jpclear::Optimality::limit : jpclear::Optimality::proven);
+        if (blocks) {
+            EXPECT_TRUE(same(res.bound, "920000"));
+        } else {
+            EXPECT_FALSE(res.bound.has_value());  // proven: no bound to report
+        }
         EXPECT_TRUE(same(res.welfare, blocks ? "0" : "920000"));
         if (blocks) {
             EXPECT_EQ(res.bids[0].reason,
