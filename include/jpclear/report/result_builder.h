@@ -251,6 +251,14 @@ private:
         origin_lots_ = origin_totals(book_, a_);
         if (book_.max_origin_share) cap_lots_ = origin_cap_lots(*book_.max_origin_share, a_.volume);
         reason_facts(r.reason_facts);
+        // A price as a Decimal costs a 128-bit product and its normalisation;
+        // under the uniform rule every order at a place gets the same one.
+        pays_.clear();
+        receives_.clear();
+        for (const Place& pl : place_) {
+            pays_.push_back(price(pl.buyers_pay));
+            receives_.push_back(price(pl.offers_receive));
+        }
         bids(r);
         offers(r);
         origins(r);
@@ -391,7 +399,7 @@ private:
             o.id = bid.id;
             o.filled = Lots{x};
             o.status = fill_status(x, L);
-            if (x > 0) o.price = price(pl.buyers_pay);
+            if (x > 0) o.price = pays_[q];
             if (o.status != FillStatus::filled) classify(o, true, q, P, x, L, book_.bid_min[b], nullptr);
             auto [it, fresh] = bloc_index.try_emplace(bid.bloc, static_cast<std::uint32_t>(blocs.size()));
             if (fresh) blocs.push_back(Bloc{bid.bloc, {}});
@@ -455,7 +463,7 @@ private:
             const Place& pl = place_[q];
             o.filled = Lots{y};
             o.status = fill_status(y, L);
-            if (y > 0) o.price = price(uniform() ? pl.offers_receive : A);
+            if (y > 0) o.price = uniform() ? receives_[q] : price(A);
             if (y > 0 && uniform()) {
                 int128& s = origin_surplus_[book_.offer_origin[e]];
                 s = checked_add(s, checked_mul(pl.offers_receive - A, y));
@@ -475,7 +483,7 @@ private:
             aw.bid = OrderIndex{m.bid};
             aw.offer = OrderIndex{book_.offer_input[m.offer]};
             aw.lots = Lots{m.lots};
-            aw.price = price(uniform() ? buyer_pays_ : book_.offer_price[m.offer]);
+            aw.price = uniform() ? pays_[0] : price(book_.offer_price[m.offer]);
             r.awards.push_back(aw);
         }
     }
@@ -518,7 +526,7 @@ private:
                 aw.bid = OrderIndex{b};
                 aw.offer = OrderIndex{book_.offer_input[o]};
                 aw.lots = Lots{lots};
-                aw.price = price(uniform() ? place_[arc.from].offers_receive : book_.offer_price[o]);
+                aw.price = uniform() ? receives_[arc.from] : price(book_.offer_price[o]);
                 r.awards.push_back(aw);
                 left -= lots;
                 offer_left[o] -= lots;
@@ -560,6 +568,7 @@ private:
     std::int64_t buyer_pays_ = 0;       // ticks per tonne
     std::int64_t bid_reference_ = 0;    // ticks
     std::int64_t offer_reference_ = 0;  // ticks
+    std::vector<Decimal> pays_, receives_;  // per place: price(buyers_pay), price(offers_receive)
     std::vector<bool> at_cap_;
     std::vector<std::int64_t> origin_lots_;
     std::vector<int128> origin_surplus_;  // tick-lots, by origin index
