@@ -381,12 +381,18 @@ void BM_CoreMemory(benchmark::State& state) {
 }
 BENCHMARK(BM_CoreMemory)->Apply(all_sizes)->Iterations(1);
 
-/// Heap of the Result's reason strings: one sentence per order that did not
-/// fill, which is what makes the Result larger than the order records alone.
+/// Heap of the Result's reason texts. Orders keep their reasons as a
+/// template and figures; only the parts shared by many orders are text
+/// (ReasonFacts), so this stays small whatever the number of orders.
 std::int64_t reason_text_bytes(const jpclear::Result& r) {
-    std::int64_t bytes = 0;
-    for (const auto* side : {&r.bids, &r.offers})
-        for (const jpclear::OrderResult& o : *side) bytes += heap_bytes(o.reason);
+    const jpclear::ReasonFacts& f = r.reason_facts;
+    std::int64_t bytes = heap_bytes(f.no_trade_bid) + heap_bytes(f.no_trade_offer);
+    for (const jpclear::ReasonFacts::Place& p : f.places)
+        for (const std::string* s : {&p.name, &p.reference_name, &p.bid_reference, &p.offer_reference, &p.route_in,
+                                     &p.route_out})
+            bytes += heap_bytes(*s);
+    for (const auto* list : {&f.origin_cap, &f.excluded, &f.written})
+        for (const std::string& s : *list) bytes += heap_bytes(s);
     return bytes;
 }
 
@@ -402,7 +408,7 @@ std::int64_t reason_text_bytes(const jpclear::Result& r) {
 ///    allocation (convex rounds only: the block search's own scratch shows in
 ///    the clear() peak instead).
 ///  - result_bytes_per_order: the Result clear() returns;
-///    reason_text_bytes_per_order the part of it that is reason strings.
+///    reason_text_bytes_per_order the part of it that is reason texts.
 ///  - clear_peak_bytes_per_order, clear_peak_bytes: the whole call at its
 ///    peak, Result included.
 /// The parts are measured one after another, each alone, so the process never

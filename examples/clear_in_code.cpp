@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
         std::cerr << "no trade\n";
     for (const jpclear::OrderResult& bid : result.bids)
         std::cerr << "  " << round.bids[bid.order.value].id << ": " << bid.filled.count << " lots"
-                  << (bid.reason.empty() ? "" : " (" + bid.reason + ")") << "\n";
+                  << (bid.reason.empty() ? "" : " (" + jpclear::reason_text(result, bid) + ")") << "\n";
     jpclear::write_result_json(std::cout, round, result);
     return 0;
 }

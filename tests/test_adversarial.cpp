@@ -153,7 +153,7 @@ std::optional<std::string> line_problem(const jpclear::OrderResult& o, std::int6
     if (o.status != status_for(x, lots)) return std::string("status ") + jpclear::to_string(o.status);
     if (o.price.has_value() != (x > 0)) return "price present is " + std::to_string(o.price.has_value());
     if (o.reason.empty() != (x == lots) || (o.reason_code == ReasonCode::none) != (x == lots))
-        return "reason \"" + o.reason + "\" with " + std::to_string(x) + " of " + std::to_string(lots);
+        return std::string("reason ") + jpclear::to_string(o.reason_code) + " with " + std::to_string(x) + " of " + std::to_string(lots);
     return std::nullopt;
 }
 
@@ -506,7 +506,7 @@ TEST(AdversarialTotals, MaximumDigitsOnACoarseTickAreExact) {
     EXPECT_TRUE(same(res.supplier_surplus, "4899999999999999999999510"));
     EXPECT_TRUE(same(res.blocs.at("EU").cost, "4949999999999999999999505"));
     EXPECT_TRUE(same(res.cleared_tonnes, "49999999999999999999995"));
-    EXPECT_EQ(res.bids[50].reason,  // the JPY bids sit exactly at the price
+    EXPECT_EQ(reason_text(res, res.bids[50]),  // the JPY bids sit exactly at the price
               "not reached: its price 99 EUR/t equals the clearing price, but higher bids took all the lots "
               "offered at that price");
     EXPECT_EQ(res.offers[50].reason_code, ReasonCode::price_outside);
@@ -527,10 +527,10 @@ TEST(AdversarialConversion, BidsFlooredToZeroTicksMeetOnlyZeroAsks) {
         const Result none = clear_ok(r);
         EXPECT_TRUE(conserved(r, none));
         EXPECT_EQ(none.status, jpclear::RoundStatus::no_trade);
-        EXPECT_EQ(none.bids[0].reason,
+        EXPECT_EQ(reason_text(none, none.bids[0]),
                   "nothing traded: no price consistent with the rules lets any bid meet an offer "
                   "(lowest eligible ask 0.01 EUR/t)");
-        EXPECT_EQ(none.offers[1].reason,
+        EXPECT_EQ(reason_text(none, none.offers[1]),
                   "nothing traded: no price consistent with the rules lets any offer meet a bid "
                   "(highest bid 0.00 EUR/t)");
     }
@@ -619,7 +619,7 @@ TEST(AdversarialConversion, ExtremeFxKeepsBidsBelowAndAsksAboveTheirPrice) {
     const Result none = clear_ok(r);
     EXPECT_TRUE(conserved(r, none));
     EXPECT_EQ(none.cleared_lots.count, 0);
-    EXPECT_EQ(none.bids[0].reason,
+    EXPECT_EQ(reason_text(none, none.bids[0]),
               "nothing traded: no price consistent with the rules lets any bid meet an offer "
               "(lowest eligible ask 100.00 EUR/t)");
     r.bids.push_back(bid("eu-b", "EU", 1, "100"));
@@ -646,13 +646,13 @@ TEST(AdversarialShapes, EmptyRoundsAndSingleOrdersClearOnBothPaths) {
         r.bids = {with_min(bid("only-bid", "EU", 5, "100"), 5)};
         const Result bid_only = clear_ok(r);
         EXPECT_TRUE(conserved(r, bid_only));
-        EXPECT_EQ(bid_only.bids[0].reason, "no eligible offer in the round; nothing traded");
+        EXPECT_EQ(reason_text(bid_only, bid_only.bids[0]), "no eligible offer in the round; nothing traded");
 
         r.bids.clear();
         r.offers = {with_min(offer("only-offer", "AU", 5, "100"), 5)};
         const Result offer_only = clear_ok(r);
         EXPECT_TRUE(conserved(r, offer_only));
-        EXPECT_EQ(offer_only.offers[0].reason, "no bid in the round; nothing traded");
+        EXPECT_EQ(reason_text(offer_only, offer_only.offers[0]), "no bid in the round; nothing traded");
         EXPECT_EQ(offer_only.origins.at("AU").lots.count, 0);
 
         // All-or-none on both sides: equal sizes trade, unequal ones cannot.
@@ -695,12 +695,12 @@ TEST(AdversarialShapes, EveryOfferIneligibleMeansNoTradeWithReasons) {
         EXPECT_TRUE(res.origins.empty());
         for (const auto& b : res.bids) {
             EXPECT_EQ(b.reason_code, ReasonCode::no_trade);
-            EXPECT_EQ(b.reason, "no eligible offer in the round; nothing traded");
+            EXPECT_EQ(reason_text(res, b), "no eligible offer in the round; nothing traded");
         }
         for (std::size_t i = 0; i < res.offers.size(); ++i) {
             EXPECT_EQ(res.offers[i].status, FillStatus::ineligible);
             EXPECT_EQ(res.offers[i].reason_code, want[i].first) << i;
-            EXPECT_EQ(res.offers[i].reason, want[i].second) << i;
+            EXPECT_EQ(reason_text(res, res.offers[i]), want[i].second) << i;
         }
     }
     // Ineligible offers are still validated.
@@ -808,7 +808,7 @@ void clear_against_whale(Whale& w, bool whale_bids, std::int64_t whale, std::int
     EXPECT_TRUE(same(w.res.clearing_price, whale_price.c_str()));
     const auto& big = (whale_bids ? w.res.bids : w.res.offers)[0];
     EXPECT_EQ(big.status, FillStatus::partial);
-    EXPECT_EQ(big.reason,
+    EXPECT_EQ(reason_text(w.res, big),
               "rationed at the margin: its price " + whale_price + " EUR/t equals the clearing price, and the " +
                   (whale_bids ? "bids" : "offers") + " at that price shared the remaining lots pro rata to size (got " +
                   std::to_string(w.volume) + " of 1000000000)");
@@ -878,7 +878,7 @@ TEST(AdversarialBlocks, BlockLargerThanAllSupplyIsRejectedWholeEvenAtANodeLimitO
         EXPECT_EQ(res.cleared_lots.count, 10);
         EXPECT_TRUE(same(res.clearing_price, "130"));
         EXPECT_TRUE(same(res.welfare, "100"));
-        EXPECT_EQ(res.bids[0].reason,
+        EXPECT_EQ(reason_text(res, res.bids[0]),
                   "block not placed: its all-or-none order of 100 lots did not fit any welfare-maximal allocation "
                   "that one uniform price supports (a block may be rejected even when the price suits it)");
         EXPECT_EQ(res.offers[0].reason_code, ReasonCode::marginal_share);
@@ -956,7 +956,7 @@ TEST(AdversarialBlocks, NodeLimitOfOneUnderACapGivesAFeasibleResultAndABound) {
         }
         EXPECT_TRUE(same(res.welfare, blocks ? "0" : "920000"));
         if (blocks) {
-            EXPECT_EQ(res.bids[0].reason,
+            EXPECT_EQ(reason_text(res, res.bids[0]),
                       "nothing traded: the search for blocks and caps stopped at its limit before it found a "
                       "trade (raise --node-limit / --time-limit-ms)");
         }

@@ -1164,10 +1164,10 @@ TEST(ClearCases, C02NoTrade) {
     EXPECT_EQ(bid_result(res, r, "eu-a").status, FillStatus::rejected);
     EXPECT_EQ(bid_result(res, r, "eu-a").reason_code, ReasonCode::no_trade);
     EXPECT_EQ(offer_result(res, r, "au-1").reason_code, ReasonCode::no_trade);
-    EXPECT_NE(bid_result(res, r, "eu-a").reason.find("13000.00"), std::string::npos)
-        << bid_result(res, r, "eu-a").reason;
-    EXPECT_NE(offer_result(res, r, "au-1").reason.find("12000.00"), std::string::npos)
-        << offer_result(res, r, "au-1").reason;
+    EXPECT_NE(reason_text(res, bid_result(res, r, "eu-a")).find("13000.00"), std::string::npos)
+        << reason_text(res, bid_result(res, r, "eu-a"));
+    EXPECT_NE(reason_text(res, offer_result(res, r, "au-1")).find("12000.00"), std::string::npos)
+        << reason_text(res, offer_result(res, r, "au-1"));
     EXPECT_TRUE(same(res.blocs.at("EU").cost, "0"));
     EXPECT_EQ(res.origins.at("AU").share.to_string(6), "0.000000");
 }
@@ -1193,8 +1193,8 @@ TEST(ClearCases, C03PooledEurJpy) {
     EXPECT_EQ(offer_result(res, r, "ar-1").filled.count, 0);
     // jp-b converts to 14030.00 (floor), below the price.
     EXPECT_EQ(bid_result(res, r, "jp-b").reason_code, ReasonCode::price_outside);
-    EXPECT_NE(bid_result(res, r, "jp-b").reason.find("14030.00"), std::string::npos)
-        << bid_result(res, r, "jp-b").reason;
+    EXPECT_NE(reason_text(res, bid_result(res, r, "jp-b")).find("14030.00"), std::string::npos)
+        << reason_text(res, bid_result(res, r, "jp-b"));
     EXPECT_EQ(bid_result(res, r, "eu-b").reason_code, ReasonCode::marginal_share);
     EXPECT_EQ(offer_result(res, r, "ar-1").reason_code, ReasonCode::price_outside);
     EXPECT_EQ(award_rows(res, r), (std::vector<AwardRow>{{"eu-a", "au-1", 8, "14050.50"},
@@ -1431,7 +1431,7 @@ TEST(ClearCases, C14EmptyOffers) {
     EXPECT_TRUE(res.offers.empty());
     EXPECT_TRUE(res.origins.empty());
     EXPECT_EQ(bid_result(res, r, "eu-a").reason_code, ReasonCode::no_trade);
-    EXPECT_EQ(bid_result(res, r, "eu-a").reason, "no eligible offer in the round; nothing traded");
+    EXPECT_EQ(reason_text(res, bid_result(res, r, "eu-a")), "no eligible offer in the round; nothing traded");
 }
 
 TEST(ClearCases, AllOffersIneligibleIsNoTrade) {
@@ -1442,7 +1442,7 @@ TEST(ClearCases, AllOffersIneligibleIsNoTrade) {
     auto res = clear_ok(r);
     EXPECT_EQ(res.status, jpclear::RoundStatus::no_trade);
     EXPECT_EQ(offer_result(res, r, "xx-1").status, FillStatus::ineligible);
-    EXPECT_EQ(bid_result(res, r, "eu-a").reason, "no eligible offer in the round; nothing traded");
+    EXPECT_EQ(reason_text(res, bid_result(res, r, "eu-a")), "no eligible offer in the round; nothing traded");
 }
 
 TEST(ClearCases, EmptyBidsIsNoTrade) {
@@ -1450,7 +1450,7 @@ TEST(ClearCases, EmptyBidsIsNoTrade) {
     r.offers = {offer("au-1", "AU", 5, "100")};
     auto res = clear_ok(r);
     EXPECT_EQ(res.status, jpclear::RoundStatus::no_trade);
-    EXPECT_EQ(offer_result(res, r, "au-1").reason, "no bid in the round; nothing traded");
+    EXPECT_EQ(reason_text(res, offer_result(res, r, "au-1")), "no bid in the round; nothing traded");
 }
 
 TEST(ClearCases, ResultDoesNotDependOnInputOrder) {

@@ -100,7 +100,7 @@ TEST(CsvWriter, EveryOrderOnceAndAwardsNameBothSides) {
         EXPECT_EQ(bids[i].at("id"), round.bids[i].id);
         EXPECT_EQ(bids[i].at("bloc"), round.bids[i].bloc);
         EXPECT_EQ(bids[i].at("status"), to_string(result.bids[i].status));
-        EXPECT_EQ(bids[i].at("reason"), result.bids[i].reason);
+        EXPECT_EQ(bids[i].at("reason"), reason_text(result, result.bids[i]));
         filled += std::stoll(bids[i].at("filled_lots"));
     }
     EXPECT_EQ(filled, result.cleared_lots.count);

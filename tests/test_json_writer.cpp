@@ -28,7 +28,7 @@ using test::bid;
 using test::offer;
 
 OrderResult order(std::uint32_t index, std::int64_t filled, FillStatus status, const char* price,
-                  const char* reason = "") {
+                  Reason reason = {}) {
     OrderResult o;
     o.order = OrderIndex{index};
     o.filled = Lots{filled};
@@ -67,7 +67,7 @@ Result small_result() {
     r.supplier_surplus = dec("400.25");
     r.rounding_residual = Decimal();
     r.bids = {order(0, 10, FillStatus::filled, "14050"),
-              order(1, 5, FillStatus::partial, "14050", "at the margin: got its pro-rata share")};
+              order(1, 5, FillStatus::partial, "14050", written_reason(r, "at the margin: got its pro-rata share"))};
     r.offers = {order(0, 10, FillStatus::filled, "14050"), order(1, 5, FillStatus::filled, "14050")};
     r.awards = {Award{OrderIndex{0}, OrderIndex{0}, Lots{10}, dec("14050")},
                 Award{OrderIndex{1}, OrderIndex{1}, Lots{5}, dec("14050")}};
@@ -356,7 +356,7 @@ TEST(JsonWriter, StringsAreEscapedSoAnyParserReadsThemBack) {
         round.bids[0].id = s;
         round.offers[1].id = s + "#o";
         r.round = s;
-        r.bids[1].reason = s;
+        r.bids[1].reason = written_reason(r, s);
         r.blocs.clear();
         r.blocs[s] = BlocTotals{};
         r.origins.clear();

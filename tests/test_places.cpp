@@ -97,9 +97,9 @@ TEST(Places, FullRouteEarnsARentAndTheReasonNamesIt) {
     // au-1 sells 20 of 20; the Australian route to Japan is what priced JP-YOK.
     bool named = false;
     for (const OrderResult& o : r.offers)
-        named |= o.reason.find("AU-PHE -> JP-YOK is full (6 lots)") != std::string::npos;
+        named |= reason_text(r, o).find("AU-PHE -> JP-YOK is full (6 lots)") != std::string::npos;
     for (const OrderResult& o : r.bids)
-        named |= o.reason.find("AU-PHE -> JP-YOK is full (6 lots)") != std::string::npos;
+        named |= reason_text(r, o).find("AU-PHE -> JP-YOK is full (6 lots)") != std::string::npos;
     EXPECT_TRUE(named);
 }
 
@@ -120,7 +120,8 @@ TEST(Places, RecyclerAtADeliveryPlaceTradesOverItsSelfRoute) {
     EXPECT_TRUE(same(r.welfare, "214400"));
     EXPECT_EQ(r.offers.back().filled.count, 0);
     EXPECT_EQ(r.offers.back().reason_code, ReasonCode::price_outside);
-    EXPECT_NE(r.offers.back().reason.find("price at NL-RTM"), std::string::npos) << r.offers.back().reason;
+    EXPECT_NE(reason_text(r, r.offers.back()).find("price at NL-RTM"), std::string::npos)
+        << reason_text(r, r.offers.back());
 }
 
 TEST(Places, BlocksAndCapAcrossPlaces) {

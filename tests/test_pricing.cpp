@@ -366,13 +366,13 @@ TEST(ResultTotals, PayAsBidReasonsUseTheMarginalPrice) {
     EXPECT_TRUE(same(res.price_high, "130"));
     EXPECT_TRUE(same(res.clearing_price, "110"));  // (2 * 100 + 2 * 120) / 4
     EXPECT_EQ(res.bids[1].reason_code, ReasonCode::price_outside);
-    EXPECT_EQ(res.bids[1].reason,
+    EXPECT_EQ(reason_text(res, res.bids[1]),
               "limit 110.00 EUR/t (converted to the tick grid) is below the marginal price 120.00 EUR/t");
     // o3 (130) equals hi and sells nothing: no lots were left for its price
     // group, so it was not rationed but not reached.
     EXPECT_EQ(res.offers[2].status, jpclear::FillStatus::rejected);
     EXPECT_NE(res.offers[2].reason_code, ReasonCode::none);
-    EXPECT_EQ(res.offers[2].reason,
+    EXPECT_EQ(reason_text(res, res.offers[2]),
               "not reached: its price 130.00 EUR/t equals the marginal price, but cheaper offers covered all the "
               "demand at that price");
     expect_totals_add_up(r, res);
@@ -383,10 +383,10 @@ TEST(ResultTotals, UniformReasonTexts) {
     r.bids = {bid("eu-a", "EU", 10, "15000"), bid("eu-b", "EU", 10, "14000")};
     r.offers = {offer("au-1", "AU", 15, "13000"), offer("cl-1", "CL", 10, "14500")};
     auto res = cleared(r);
-    EXPECT_EQ(res.bids[1].reason,
+    EXPECT_EQ(reason_text(res, res.bids[1]),
               "rationed at the margin: its price 14000.00 EUR/t equals the clearing price, and the bids at that "
               "price shared the remaining lots pro rata to size (got 5 of 10)");
-    EXPECT_EQ(res.offers[1].reason,
+    EXPECT_EQ(reason_text(res, res.offers[1]),
               "ask 14500.00 EUR/t (converted to the tick grid) is above the clearing price 14000.00 EUR/t");
 }
 
@@ -402,7 +402,7 @@ TEST(ResultTotals, NotReachedAtTheClearingPrice) {
     EXPECT_TRUE(same(res.price_low, "120"));
     EXPECT_TRUE(same(res.price_high, "130"));
     EXPECT_TRUE(same(res.clearing_price, "120"));
-    EXPECT_EQ(res.bids[1].reason,
+    EXPECT_EQ(reason_text(res, res.bids[1]),
               "not reached: its price 120.00 EUR/t equals the clearing price, but higher bids took all the lots "
               "offered at that price");
     EXPECT_EQ(res.offers[1].reason_code, ReasonCode::price_outside);
@@ -410,7 +410,7 @@ TEST(ResultTotals, NotReachedAtTheClearingPrice) {
     res = cleared(r);
     EXPECT_TRUE(same(res.clearing_price, "130"));
     EXPECT_EQ(res.bids[1].reason_code, ReasonCode::price_outside);
-    EXPECT_EQ(res.offers[1].reason,
+    EXPECT_EQ(reason_text(res, res.offers[1]),
               "not reached: its price 130.00 EUR/t equals the clearing price, but cheaper offers covered all the "
               "demand at that price");
 }
@@ -495,15 +495,15 @@ TEST(ResultTotals, BuildResultWithBlocksAndCapByHand) {
     EXPECT_TRUE(same(res.clearing_price, "150"));
     EXPECT_EQ(res.bids[1].status, jpclear::FillStatus::rejected);
     EXPECT_EQ(res.bids[1].reason_code, ReasonCode::block_not_placed);
-    EXPECT_NE(res.bids[1].reason.find("all-or-none order of 5 lots"), std::string::npos) << res.bids[1].reason;
+    EXPECT_NE(reason_text(res, res.bids[1]).find("all-or-none order of 5 lots"), std::string::npos) << reason_text(res, res.bids[1]);
     EXPECT_EQ(res.offers[0].reason_code, ReasonCode::origin_cap);
-    EXPECT_EQ(res.offers[0].reason,
+    EXPECT_EQ(reason_text(res, res.offers[0]),
               "origin AU is at its cap: it supplies 6 of 10 cleared lots, and max_origin_share 0.6 allows at most 6 "
               "(got 6 of 8)");
     EXPECT_EQ(res.offers[1].reason_code, ReasonCode::origin_cap);
     EXPECT_EQ(res.offers[2].reason_code, ReasonCode::marginal_share);
     EXPECT_EQ(res.offers[3].reason_code, ReasonCode::block_not_placed);
-    EXPECT_NE(res.offers[3].reason.find("all-or-none order of 6 lots"), std::string::npos) << res.offers[3].reason;
+    EXPECT_NE(reason_text(res, res.offers[3]).find("all-or-none order of 6 lots"), std::string::npos) << reason_text(res, res.offers[3]);
     ASSERT_TRUE(res.origins.at("AU").cap.has_value());
     EXPECT_EQ(*res.origins.at("AU").cap, dec("0.6"));
     EXPECT_EQ(res.origins.at("AU").cap_lots->count, 6);

@@ -463,7 +463,7 @@ int check_lines(const jpclear::Round& round, const std::vector<bool>& eligible, 
                   std::to_string(lots));
         if (got != lots && o.reason.empty()) f.add(what() + " not filled but has no reason");
         if (got == lots && (!o.reason.empty() || o.reason_code != jpclear::ReasonCode::none))
-            f.add(what() + " filled but has a reason: " + o.reason);
+            f.add(what() + " filled but has a reason: " + jpclear::to_string(o.reason_code));
         if (o.price.has_value() != (got > 0)) f.add(what() + (got > 0 ? " trades without a price" : " has a price"));
         return got;
     };
@@ -480,7 +480,7 @@ int check_lines(const jpclear::Round& round, const std::vector<bool>& eligible, 
         ++ineligible;
         if (o.filled.count != 0 || o.status != jpclear::FillStatus::ineligible || o.reason.empty() || o.price)
             f.add("ineligible offer " + round.offers[i].id + ": filled " + std::to_string(o.filled.count) +
-                  ", status " + jpclear::to_string(o.status) + ", reason \"" + o.reason + "\"");
+                  ", status " + jpclear::to_string(o.status) + ", reason " + jpclear::to_string(o.reason_code));
     }
     if (sum_x != res.cleared_lots.count || sum_y != res.cleared_lots.count)
         f.add("balance: bids take " + std::to_string(sum_x) + ", offers give " + std::to_string(sum_y) +

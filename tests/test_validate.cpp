@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -330,6 +331,28 @@ TEST(Validate, EveryLaterUseNamesTheFirstUse) {
     EXPECT_EQ(ps[0], (Problem{"bids[2].id", "id \"eu-1\" is already used by bids[0]"}));
     EXPECT_EQ(ps[1], (Problem{"bids[3].id", "id \"eu-1\" is already used by bids[0]"}));
     EXPECT_EQ(ps[2], (Problem{"offers[1].id", "id \"eu-1\" is already used by bids[0]"}));
+}
+
+// Many orders, many repeats, ids that differ in one byte: the id table
+// must name every later use and its first use, in order, as a map would.
+TEST(Validate, ManyRepeatedIdsAreAllNamedInOrder) {
+    Round r = valid_round();
+    const Bid bid = r.bids[0];
+    const Offer offer = r.offers[0];
+    r.bids.assign(30000, bid);
+    r.offers.assign(30000, offer);
+    for (std::size_t i = 0; i < r.bids.size(); ++i) r.bids[i].id = "x" + std::to_string(i % 20011);
+    for (std::size_t i = 0; i < r.offers.size(); ++i) r.offers[i].id = "x" + std::to_string((i * 7) % 40009);
+    std::map<std::string, std::string> first;
+    Problems want;
+    auto use = [&](const std::string& path, const std::string& id) {
+        auto [it, fresh] = first.try_emplace(id, path);
+        if (!fresh) want.push_back({path + ".id", "id \"" + id + "\" is already used by " + it->second});
+    };
+    for (std::size_t i = 0; i < r.bids.size(); ++i) use("bids[" + std::to_string(i) + "]", r.bids[i].id);
+    for (std::size_t i = 0; i < r.offers.size(); ++i) use("offers[" + std::to_string(i) + "]", r.offers[i].id);
+    ASSERT_GT(want.size(), 10000u);
+    EXPECT_EQ(fields(r), want);
 }
 
 TEST(Validate, IdsAreCaseAndByteExact) {

@@ -94,7 +94,7 @@ void bids(CsvOut& csv, const Round& round, const Result& r) {
         csv.text(b.currency.value_or(round.currency));
         if (r.has_places) csv.text(b.delivery.value_or(""));
         csv.num(o.filled.count).text(to_string(o.status)).dec(o.price, d);
-        csv.text(o.reason_code == ReasonCode::none ? "" : to_string(o.reason_code)).text(o.reason).end();
+        csv.text(o.reason_code == ReasonCode::none ? "" : to_string(o.reason_code)).text(reason_text(r, o)).end();
     }
 }
 
@@ -109,7 +109,7 @@ void offers(CsvOut& csv, const Round& round, const Result& r) {
         csv.text(f.currency.value_or(round.currency)).text(f.certified ? "true" : "false");
         if (r.has_places) csv.text(f.port.value_or(""));
         csv.num(o.filled.count).text(to_string(o.status)).dec(o.price, d);
-        csv.text(o.reason_code == ReasonCode::none ? "" : to_string(o.reason_code)).text(o.reason).end();
+        csv.text(o.reason_code == ReasonCode::none ? "" : to_string(o.reason_code)).text(reason_text(r, o)).end();
     }
 }
 

@@ -50,6 +50,15 @@ public:
     Writer& str(std::string_view s) {
         out_.push_back('"');
         for (std::size_t i = 0, n = 1; i < s.size(); i += n) {
+            // Plain ASCII is copied a run at a time: ids and reasons are
+            // nearly all of it, and a byte at a time was most of the writing.
+            std::size_t run = i;
+            while (run < s.size() && plain_ascii(s[run])) ++run;
+            if (run > i) {
+                out_.append(s.substr(i, run - i));
+                n = run - i;
+                continue;
+            }
             const char c = s[i];
             const auto u = static_cast<unsigned char>(c);
             n = 1;
@@ -83,20 +92,36 @@ public:
         out_.append(buf, r.ptr);
         return *this;
     }
-    Writer& dec(const Decimal& d, int min_digits) { return str(d.to_string(min_digits)); }
+    // A decimal's text is digits, '-' and '.': nothing to escape.
+    Writer& dec(const Decimal& d, int min_digits) {
+        out_.push_back('"');
+        d.append_to(out_, min_digits);
+        out_.push_back('"');
+        return *this;
+    }
     Writer& key(std::string_view k) { return str(k).raw(": "); }
 
 private:
+    static bool plain_ascii(char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+    }
+
     static constexpr std::size_t chunk_bytes = 1 << 20;
     std::string& out_;
     std::ostream* sink_;
 };
 
-void write_order(Writer& w, std::string_view id, const OrderResult& o, int digits) {
+// `words`: a buffer for the reason's text, kept across orders.
+void write_order(Writer& w, std::string_view id, const OrderResult& o, const Result& r, std::string& words) {
     w.raw("{").key("id").str(id).raw(", ").key("filled_lots").num(o.filled.count).raw(", ");
     w.key("status").str(to_string(o.status));
-    if (o.price) w.raw(", ").key("price").dec(*o.price, digits);
-    if (!o.reason.empty()) w.raw(", ").key("reason").str(o.reason);
+    if (o.price) w.raw(", ").key("price").dec(*o.price, r.price_digits);
+    if (!o.reason.empty()) {
+        words.clear();
+        append_reason_text(words, r, o.reason);
+        w.raw(", ").key("reason").str(words);
+    }
     w.raw("}");
 }
 
@@ -190,10 +215,13 @@ void write_result(Writer& w, const Round* round, const Result& r) {
     if (r.has_places) w.raw(",\n  ").key("freight_cost").dec(r.freight_cost, d);
     w.raw(",\n  ").key("bids");
     std::size_t i = 0;
-    write_list(w, r.bids, [&](const OrderResult& o) { write_order(w, order_id(r.bids, i++, round, true), o, d); });
+    std::string words;
+    write_list(w, r.bids,
+               [&](const OrderResult& o) { write_order(w, order_id(r.bids, i++, round, true), o, r, words); });
     w.raw(",\n  ").key("offers");
     i = 0;
-    write_list(w, r.offers, [&](const OrderResult& o) { write_order(w, order_id(r.offers, i++, round, false), o, d); });
+    write_list(w, r.offers,
+               [&](const OrderResult& o) { write_order(w, order_id(r.offers, i++, round, false), o, r, words); });
     w.raw(",\n  ").key("awards");
     write_list(w, r.awards, [&](const Award& a) {
         w.raw("{").key("bid").str(order_id(r.bids, a.bid.value, round, true)).raw(", ");

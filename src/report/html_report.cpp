@@ -291,7 +291,7 @@ private:
                 cells.insert(cells.end(), {number(b.lots), number(b.min_lots),
                                            number(b.limit.to_string() + " " + b.currency.value_or(round_.currency)),
                                            number(on_grid(market_.bid_price[r.order.value])), status(r),
-                                           number(r.filled.count), number(price(r.price)), Cell(r.reason, "reason")});
+                                           number(r.filled.count), number(price(r.price)), Cell(reason_text(result_, r), "reason")});
                 t.row(cells);
             }
         }
@@ -323,7 +323,7 @@ private:
                 cells.insert(cells.end(), {o.certified ? "yes" : "no", number(o.lots), number(o.min_lots),
                                            number(o.ask.to_string() + " " + o.currency.value_or(round_.currency)),
                                            number(a ? on_grid(*a) : "-"), status(r), number(r.filled.count),
-                                           number(price(r.price)), Cell(r.reason, "reason")});
+                                           number(price(r.price)), Cell(reason_text(result_, r), "reason")});
                 t.row(cells);
             }
         }

@@ -173,7 +173,7 @@ void write_orders(std::ostringstream& out, const Round& round, const Result& res
         const std::int64_t lots = bids ? round.bids[i].lots : round.offers[i].lots;
         table.row({printable(o.id), printable(who), printable(bids ? round.bids[i].bloc : round.offers[i].origin),
                    std::to_string(o.filled.count) + "/" + std::to_string(lots),
-                   o.price ? o.price->to_string(digits) : "-", to_string(o.status), printable(o.reason)});
+                   o.price ? o.price->to_string(digits) : "-", to_string(o.status), printable(reason_text(result, o))});
     }
     if (shown == 0) {
         out << "  (no " << (bids ? "bid" : "offer") << (options.match.empty() ? "" : " matches \"" + printable(options.match) + "\"")

@@ -9,6 +9,7 @@
 // does not use Decimal at all; it works on whole ticks (see order_book.h).
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -219,20 +220,34 @@ public:
 
     /// Exact text with at least `min_fraction_digits` digits after the point.
     std::string to_string(int min_fraction_digits = 0) const {
-        int frac = scale_ > min_fraction_digits ? scale_ : min_fraction_digits;
-        uint128 mag = coef_ < 0 ? static_cast<uint128>(-(coef_ + 1)) + 1 : static_cast<uint128>(coef_);
-        // Pad the coefficient out to `frac` digits of fraction.
-        std::string digits = detail::to_digits(mag);
-        digits.append(static_cast<std::size_t>(frac - scale_), '0');
-        if (digits.size() <= static_cast<std::size_t>(frac))
-            digits.insert(0, static_cast<std::size_t>(frac) + 1 - digits.size(), '0');
-        std::string s = coef_ < 0 ? "-" : "";
-        s += digits.substr(0, digits.size() - static_cast<std::size_t>(frac));
-        if (frac > 0) {
-            s += '.';
-            s += digits.substr(digits.size() - static_cast<std::size_t>(frac));
-        }
+        std::string s;
+        append_to(s, min_fraction_digits);
         return s;
+    }
+
+    /// Appends to_string(min_fraction_digits) to `out`, without a temporary
+    /// string: writers call this once per price of 10^6 orders.
+    void append_to(std::string& out, int min_fraction_digits = 0) const {
+        const int frac = scale_ > min_fraction_digits ? scale_ : min_fraction_digits;
+        uint128 mag = coef_ < 0 ? static_cast<uint128>(-(coef_ + 1)) + 1 : static_cast<uint128>(coef_);
+        char buf[40];
+        char* const end = buf + sizeof buf;
+        char* p = end;
+        do {
+            *--p = static_cast<char>('0' + static_cast<int>(mag % 10));
+            mag /= 10;
+        } while (mag != 0);
+        // The coefficient's digits, `scale_` of them after the point, then
+        // zeros out to `frac`; "0" before the point when nothing else is.
+        const std::ptrdiff_t whole = (end - p) - scale_;
+        if (coef_ < 0) out += '-';
+        if (whole > 0) out.append(p, p + whole);
+        else out += '0';
+        if (frac == 0) return;
+        out += '.';
+        if (whole < 0) out.append(static_cast<std::size_t>(-whole), '0');
+        out.append(whole > 0 ? p + whole : p, end);
+        out.append(static_cast<std::size_t>(frac - scale_), '0');
     }
 
     /// Rounded to `places` fraction digits, an exact half away from zero.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jpclear/model/decimal.h"
+#include "jpclear/model/reason.h"
 #include "jpclear/model/units.h"
 
 namespace jpclear {
@@ -21,7 +22,7 @@ enum class RoundStatus { cleared, no_trade };
 enum class Optimality { proven, limit };
 enum class FillStatus { filled, partial, rejected, ineligible };
 
-/// Why an order did not trade in full; the `reason` text says it in words.
+/// Why an order did not trade in full; reason_text() says it in words.
 enum class ReasonCode {
     none,              ///< filled in full
     price_outside,     ///< its price is on the wrong side of the clearing price
@@ -69,7 +70,7 @@ struct OrderResult {
     FillStatus status = FillStatus::rejected;
     std::optional<Decimal> price;  ///< per tonne paid or received; absent when nothing traded
     ReasonCode reason_code = ReasonCode::none;
-    std::string reason;            ///< empty when filled
+    Reason reason;                 ///< empty when filled; its words: reason_text(result, order)
 };
 
 struct Award {
@@ -135,6 +136,129 @@ struct Result {
     std::vector<RouteResult> routes;
     Decimal freight_cost;
     int price_digits = 2;  ///< fraction digits of the tick, for writing prices
+    ReasonFacts reason_facts;  ///< what the orders' reasons share (reason.h)
 };
+
+namespace detail {
+
+inline void append_price_text(std::string& out, const Result& r, std::int64_t ticks) {
+    (Decimal::integer(ticks) * r.reason_facts.tick).append_to(out, r.price_digits);
+    out += ' ';
+    out += r.currency;
+    out += "/t";
+}
+
+}  // namespace detail
+
+/// Appends the words of `reason`, a reason of one of `result`'s orders.
+inline void append_reason_text(std::string& out, const Result& result, const Reason& reason) {
+    const ReasonFacts& f = result.reason_facts;
+    auto price = [&](std::int64_t ticks) { detail::append_price_text(out, result, ticks); };
+    auto number = [&](std::int64_t n) { out += std::to_string(n); };
+    const bool bid = reason.bid;
+    switch (reason.text) {
+        case ReasonText::none: return;
+        case ReasonText::no_trade: out += bid ? f.no_trade_bid : f.no_trade_offer; return;
+        case ReasonText::untraded_place: {
+            const ReasonFacts::Place& pl = f.places[reason.where];
+            out += bid ? "nothing was delivered to " : "nothing was loaded at ";
+            out += pl.name;
+            out += bid ? ": no offer could reach it within the limit " : ": no bid could be served from it at the ask ";
+            price(reason.price);
+            out += " once freight is paid";
+            const std::string& ref = bid ? pl.bid_reference : pl.offer_reference;
+            if (!ref.empty()) {
+                out += bid ? " (the lowest price consistent with the other places is "
+                           : " (the highest price consistent with the other places is ";
+                out += ref;
+                out += ')';
+            }
+            return;
+        }
+        case ReasonText::price_outside: {
+            const ReasonFacts::Place& pl = f.places[reason.where];
+            out += bid ? "limit " : "ask ";
+            price(reason.price);
+            out += bid ? " (converted to the tick grid) is below " : " (converted to the tick grid) is above ";
+            out += pl.reference_name;
+            out += ' ';
+            out += bid ? pl.bid_reference : pl.offer_reference;
+            out += bid ? pl.route_in : pl.route_out;
+            return;
+        }
+        case ReasonText::block_not_placed:
+            out += "block not placed: its ";
+            if (reason.part == reason.lots) {
+                out += "all-or-none order of ";
+                number(reason.lots);
+                out += " lots";
+            } else {
+                out += "minimum of ";
+                number(reason.part);
+                out += reason.part == 1 ? " lot" : " lots";
+            }
+            out += " did not fit any welfare-maximal allocation that one uniform price supports "
+                   "(a block may be rejected even when the price suits it)";
+            return;
+        case ReasonText::not_reached:
+        case ReasonText::rationed: {
+            const ReasonFacts::Place& pl = f.places[reason.where];
+            const bool reached = reason.text == ReasonText::rationed;
+            out += reached ? "rationed at the margin: its price " : "not reached: its price ";
+            price(reason.price);
+            out += " equals ";
+            out += pl.reference_name;
+            if (!reached) {
+                out += bid ? ", but higher bids took all the lots offered at that price"
+                           : ", but cheaper offers covered all the demand at that price";
+            } else {
+                out += bid ? ", and the bids" : ", and the offers";
+                out += " at that price shared the remaining lots pro rata to size (got ";
+                number(reason.part);
+                out += " of ";
+                number(reason.lots);
+                out += ')';
+            }
+            out += bid ? pl.route_in : pl.route_out;
+            return;
+        }
+        case ReasonText::excluded_origin:
+            out += "ineligible: origin ";
+            out += f.excluded[reason.where];
+            out += " is in rules.excluded_origins";
+            return;
+        case ReasonText::not_certified:
+            out += "ineligible: the offer is not certified and rules.require_certified is true";
+            return;
+        case ReasonText::origin_cap:
+            out += f.origin_cap[reason.where];
+            out += " (got ";
+            number(reason.part);
+            out += " of ";
+            number(reason.lots);
+            out += ')';
+            return;
+        case ReasonText::written: out += f.written[reason.where]; return;
+    }
+}
+
+/// The words of `order`'s reason (empty when it filled in full); `result`
+/// is the Result that holds the order.
+inline std::string reason_text(const Result& result, const OrderResult& order) {
+    std::string out;
+    append_reason_text(out, result, order.reason);
+    return out;
+}
+
+/// A reason that says `text` as it is, for Results put together by hand
+/// (the text is kept in `result`).
+inline Reason written_reason(Result& result, std::string text) {
+    Reason reason;
+    if (text.empty()) return reason;
+    reason.text = ReasonText::written;
+    reason.where = static_cast<std::uint32_t>(result.reason_facts.written.size());
+    result.reason_facts.written.push_back(std::move(text));
+    return reason;
+}
 
 }  // namespace jpclear

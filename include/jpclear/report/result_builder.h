@@ -50,8 +50,6 @@ public:
         r.price_digits = digits_;
         r.optimality = optimality;
         optimality_ = optimality;
-        no_trade_reason_bid_.reset();
-        no_trade_reason_offer_.reset();
         if (optimality == Optimality::limit && bound_tick_lots) r.bound = money(*bound_tick_lots);
         r.cleared_lots = Lots{a_.volume};
         r.cleared_tonnes = Decimal::integer(a_.volume) * book_.lot_tonnes;
@@ -107,8 +105,6 @@ public:
         r.currency = round_.currency;
         r.price_digits = digits_;
         r.optimality = optimality_ = optimality;
-        no_trade_reason_bid_.reset();
-        no_trade_reason_offer_.reset();
         if (optimality == Optimality::limit && bound_tick_lots) r.bound = money(*bound_tick_lots);
         r.cleared_lots = Lots{a_.volume};
         r.cleared_tonnes = Decimal::integer(a_.volume) * book_.lot_tonnes;
@@ -254,12 +250,21 @@ private:
         at_cap_ = origins_at_cap(book_, a_);
         origin_lots_ = origin_totals(book_, a_);
         if (book_.max_origin_share) cap_lots_ = origin_cap_lots(*book_.max_origin_share, a_.volume);
+        reason_facts(r.reason_facts);
+        // A price as a Decimal costs a 128-bit product and its normalisation;
+        // under the uniform rule every order at a place gets the same one.
+        pays_.clear();
+        receives_.clear();
+        for (const Place& pl : place_) {
+            pays_.push_back(price(pl.buyers_pay));
+            receives_.push_back(price(pl.offers_receive));
+        }
         bids(r);
         offers(r);
         origins(r);
     }
 
-    std::string place_name(std::uint32_t q) const { return book_.nodes[q]; }
+    std::string place_name(std::uint32_t q) const { return book_.has_places() ? book_.nodes[q] : std::string(); }
     // "the clearing price" in one place; "the price at JP-YOK" with places.
     std::string reference_name(std::uint32_t q) const {
         if (!book_.has_places()) return uniform() ? "the clearing price" : "the marginal price";
@@ -273,22 +278,6 @@ private:
         return "; the route " + place_name(arc.from) + " -> " + place_name(arc.to) + " is full (" +
                std::to_string(lots) + (lots == 1 ? " lot" : " lots") + "): its rent " + price_text(rent);
     }
-    // Why an order at a place where nothing traded did not trade.
-    std::string untraded_place_text(bool is_bid, std::uint32_t q, std::int64_t own_price) const {
-        const Place& pl = place_[q];
-        if (is_bid) {
-            std::string t = "nothing was delivered to " + place_name(q) + ": no offer could reach it within the limit " +
-                            price_text(own_price) + " once freight is paid";
-            if (pl.bid_reference != std::numeric_limits<std::int64_t>::min())
-                t += " (the lowest price consistent with the other places is " + price_text(pl.bid_reference) + ")";
-            return t;
-        }
-        std::string t = "nothing was loaded at " + place_name(q) + ": no bid could be served from it at the ask " +
-                        price_text(own_price) + " once freight is paid";
-        if (pl.offer_reference != std::numeric_limits<std::int64_t>::max())
-            t += " (the highest price consistent with the other places is " + price_text(pl.offer_reference) + ")";
-        return t;
-    }
     Decimal price(std::int64_t ticks) const { return Decimal::integer(ticks) * book_.tick; }
     Decimal money(int128 tick_lots) const { return Decimal::from_units(tick_lots, 0) * book_.tick * book_.lot_tonnes; }
     std::string price_text(std::int64_t ticks) const {
@@ -296,14 +285,39 @@ private:
     }
     bool uniform() const { return round_.rules.pricing == PricingRule::uniform; }
 
-    // Once per side: it is the same for every order, and a scan of the book
-    // per order made a no-trade round of 10^5 orders take seconds (O(n^2)).
-    const std::string& no_trade_reason(bool is_bid) {
-        std::optional<std::string>& cached = is_bid ? no_trade_reason_bid_ : no_trade_reason_offer_;
-        if (!cached) cached = make_no_trade_reason(is_bid);
-        return *cached;
+    // What the reasons share, once: per place its name, reference and full
+    // routes, the no-trade sentences, the origins at their caps.
+    void reason_facts(ReasonFacts& f) const {
+        f.tick = book_.tick;
+        f.places.resize(place_.size());
+        for (std::size_t q = 0; q < place_.size(); ++q) {
+            const Place& pl = place_[q];
+            ReasonFacts::Place& fp = f.places[q];
+            fp.name = place_name(static_cast<std::uint32_t>(q));
+            fp.reference_name = reference_name(static_cast<std::uint32_t>(q));
+            // An untraded place may have no price on a side (the lattice is open there).
+            if (pl.bid_reference != std::numeric_limits<std::int64_t>::min())
+                fp.bid_reference = price_text(pl.bid_reference);
+            if (pl.offer_reference != std::numeric_limits<std::int64_t>::max())
+                fp.offer_reference = price_text(pl.offer_reference);
+            if (pl.full_route_in >= 0) fp.route_in = full_route_text(pl.full_route_in);
+            if (pl.full_route_out >= 0) fp.route_out = full_route_text(pl.full_route_out);
+        }
+        if (a_.volume == 0) {
+            f.no_trade_bid = no_trade_text(true);
+            f.no_trade_offer = no_trade_text(false);
+        }
+        f.origin_cap.assign(book_.origins.size(), std::string());
+        for (std::size_t c = 0; c < book_.origins.size(); ++c)
+            if (at_cap_[c])
+                f.origin_cap[c] = "origin " + book_.origins[c] + " is at its cap: it supplies " +
+                                  std::to_string(origin_lots_[c]) + " of " + std::to_string(a_.volume) +
+                                  " cleared lots, and max_origin_share " + book_.max_origin_share->to_string() +
+                                  " allows at most " + std::to_string(cap_lots_);
+        f.excluded = round_.rules.excluded_origins;
     }
-    std::string make_no_trade_reason(bool is_bid) const {
+
+    std::string no_trade_text(bool is_bid) const {
         if (optimality_ == Optimality::limit)
             return "nothing traded: the search for blocks and caps stopped at its limit before it found a trade "
                    "(raise --node-limit / --time-limit-ms)";
@@ -319,25 +333,43 @@ private:
                price_text(highest) + ")";
     }
 
-    std::string rationed(std::uint32_t q, std::int64_t got, std::int64_t lots, std::int64_t own_price, const char* side,
-                         std::int64_t lots_at_price) const {
-        // Nobody at this price traded: the better-priced side took everything.
-        if (lots_at_price == 0)
-            return std::string("not reached: its price ") + price_text(own_price) + " equals " + reference_name(q) +
-                   ", but " + (side[0] == 'b' ? "higher bids took all the lots offered at that price"
-                                              : "cheaper offers covered all the demand at that price");
-        return "rationed at the margin: its price " + price_text(own_price) + " equals " + reference_name(q) +
-               ", and the " + side + " at that price shared the remaining lots pro rata to size (got " +
-               std::to_string(got) + " of " + std::to_string(lots) + ")";
-    }
-
-    std::string block_text(std::int64_t min_lots, std::int64_t lots) const {
-        std::string what = min_lots == lots ? "all-or-none order of " + std::to_string(lots) + " lots"
-                                            : "minimum of " + std::to_string(min_lots) +
-                                                  (min_lots == 1 ? " lot" : " lots");
-        return "block not placed: its " + what +
-               " did not fit any welfare-maximal allocation that one uniform price supports "
-               "(a block may be rejected even when the price suits it)";
+    // The reason of an unfilled eligible order and its code: the first of no
+    // trade, an untraded place, a price outside, a block not placed, the
+    // origin cap (`capped_origin`: the offer's origin when at its cap), the margin.
+    void classify(OrderResult& o, bool bid, std::uint32_t q, std::int64_t own_price, std::int64_t got,
+                  std::int64_t lots, std::int64_t min_lots, const std::uint32_t* capped_origin) const {
+        const Place& pl = place_[q];
+        Reason why;
+        why.bid = bid;
+        why.where = q;
+        why.price = own_price;
+        why.lots = static_cast<std::int32_t>(lots);  // validated: at most 10^9
+        why.part = static_cast<std::int32_t>(min_lots);
+        const std::int64_t full_route = bid ? pl.full_route_in : pl.full_route_out;
+        if (a_.volume == 0) {
+            o.reason_code = ReasonCode::no_trade;
+            why.text = ReasonText::no_trade;
+        } else if (!pl.traded) {
+            o.reason_code = ReasonCode::price_outside;
+            why.text = ReasonText::untraded_place;
+        } else if (bid ? own_price < pl.bid_reference : own_price > pl.offer_reference) {
+            o.reason_code = full_route >= 0 ? ReasonCode::route_full : ReasonCode::price_outside;
+            why.text = ReasonText::price_outside;
+        } else if (min_lots > 0 && got == 0) {
+            o.reason_code = ReasonCode::block_not_placed;
+            why.text = ReasonText::block_not_placed;
+        } else if (capped_origin) {
+            o.reason_code = ReasonCode::origin_cap;
+            why.text = ReasonText::origin_cap;
+            why.where = *capped_origin;
+            why.part = static_cast<std::int32_t>(got);
+        } else {
+            const std::int64_t at_reference = bid ? pl.bid_lots_at_reference : pl.offer_lots_at_reference;
+            o.reason_code = at_reference ? ReasonCode::marginal_share : ReasonCode::not_reached;
+            why.text = at_reference ? ReasonText::rationed : ReasonText::not_reached;
+            why.part = static_cast<std::int32_t>(got);
+        }
+        o.reason = why;
     }
 
     static FillStatus fill_status(std::int64_t got, std::int64_t lots) {
@@ -346,8 +378,16 @@ private:
 
     void bids(Result& r) {
         r.bids.reserve(book_.bid_count());
-        std::unordered_map<std::string_view, BlocTotals*> bloc_of;
-        std::unordered_map<std::string_view, int128> bloc_cost, bloc_surplus;  // tick-lots
+        // Totals by bloc index, one lookup per bid: the Result's map is filled
+        // once at the end (three map lookups per bid were a third of this loop).
+        std::unordered_map<std::string_view, std::uint32_t> bloc_index;
+        struct Bloc {
+            std::string_view code;
+            BlocTotals totals;
+            int128 cost = 0, surplus = 0;  // tick-lots
+            bool traded = false;           // has a filled bid (a surplus to write)
+        };
+        std::vector<Bloc> blocs;
         int128 surplus_total = 0;
         for (std::size_t b = 0; b < book_.bid_count(); ++b) {
             const Bid& bid = round_.bids[b];
@@ -359,51 +399,36 @@ private:
             o.id = bid.id;
             o.filled = Lots{x};
             o.status = fill_status(x, L);
-            if (x > 0) o.price = price(pl.buyers_pay);
-            if (o.status != FillStatus::filled) {
-                if (a_.volume == 0) {
-                    o.reason_code = ReasonCode::no_trade;
-                    o.reason = no_trade_reason(true);
-                } else if (!pl.traded) {
-                    o.reason_code = ReasonCode::price_outside;
-                    o.reason = untraded_place_text(true, q, P);
-                } else if (P < pl.bid_reference) {
-                    o.reason_code = ReasonCode::price_outside;
-                    o.reason = "limit " + price_text(P) + " (converted to the tick grid) is below " +
-                               reference_name(q) + " " + price_text(pl.bid_reference);
-                    if (pl.full_route_in >= 0) {
-                        o.reason_code = ReasonCode::route_full;
-                        o.reason += full_route_text(pl.full_route_in);
-                    }
-                } else if (book_.bid_min[b] > 0 && x == 0) {
-                    o.reason_code = ReasonCode::block_not_placed;
-                    o.reason = block_text(book_.bid_min[b], L);
-                } else {
-                    o.reason_code = pl.bid_lots_at_reference ? ReasonCode::marginal_share : ReasonCode::not_reached;
-                    o.reason = rationed(q, x, L, P, "bids", pl.bid_lots_at_reference);
-                    if (pl.full_route_in >= 0) o.reason += full_route_text(pl.full_route_in);
-                }
-            }
-            auto [it, fresh] = bloc_of.try_emplace(bid.bloc, nullptr);
-            if (fresh) it->second = &r.blocs[bid.bloc];
-            BlocTotals& t = *it->second;
-            t.bids += 1;
-            t.requested += Lots{L};
-            t.filled += Lots{x};
-            int128& cost = bloc_cost[bid.bloc];
-            cost = checked_add(cost, checked_mul(pl.buyers_pay, x));
+            if (x > 0) o.price = pays_[q];
+            if (o.status != FillStatus::filled) classify(o, true, q, P, x, L, book_.bid_min[b], nullptr);
+            auto [it, fresh] = bloc_index.try_emplace(bid.bloc, static_cast<std::uint32_t>(blocs.size()));
+            if (fresh) blocs.push_back(Bloc{bid.bloc, {}});
+            Bloc& t = blocs[it->second];
+            t.totals.bids += 1;
+            t.totals.requested += Lots{L};
+            t.totals.filled += Lots{x};
+            t.cost = checked_add(t.cost, checked_mul(pl.buyers_pay, x));
             if (x > 0) {
                 const int128 surplus = checked_mul(P - pl.buyers_pay, x);
-                int128& s = bloc_surplus[bid.bloc];
-                s = checked_add(s, surplus);
+                t.surplus = checked_add(t.surplus, surplus);
+                t.traded = true;
                 surplus_total = checked_add(surplus_total, surplus);
             }
             r.bids.push_back(std::move(o));
         }
-        for (auto& [code, cost] : bloc_cost) r.blocs[std::string(code)].cost = money(cost);
-        for (auto& [code, s] : bloc_surplus) r.blocs[std::string(code)].buyer_surplus = money(s);
+        for (Bloc& t : blocs) {
+            t.totals.cost = money(t.cost);
+            if (t.traded) t.totals.buyer_surplus = money(t.surplus);
+            r.blocs.emplace(std::string(t.code), std::move(t.totals));
+        }
         if (money(surplus_total) != r.buyer_surplus)
             throw std::logic_error("jpclear: the blocs' surpluses do not add up to the buyer surplus");
+    }
+
+    // The index of `origin` in rules.excluded_origins (ReasonFacts::excluded).
+    std::uint32_t excluded_index(const std::string& origin) const {
+        const std::vector<std::string>& list = round_.rules.excluded_origins;
+        return static_cast<std::uint32_t>(std::find(list.begin(), list.end(), origin) - list.begin());
     }
 
     void offers(Result& r) {
@@ -419,13 +444,16 @@ private:
                 case Eligibility::excluded_origin:
                     o.status = FillStatus::ineligible;
                     o.reason_code = ReasonCode::excluded_origin;
-                    o.reason = "ineligible: origin " + offer.origin + " is in rules.excluded_origins";
+                    o.reason.text = ReasonText::excluded_origin;
+                    o.reason.bid = false;
+                    o.reason.where = excluded_index(offer.origin);
                     r.offers.push_back(std::move(o));
                     continue;
                 case Eligibility::not_certified:
                     o.status = FillStatus::ineligible;
                     o.reason_code = ReasonCode::not_certified;
-                    o.reason = "ineligible: the offer is not certified and rules.require_certified is true";
+                    o.reason.text = ReasonText::not_certified;
+                    o.reason.bid = false;
                     r.offers.push_back(std::move(o));
                     continue;
                 case Eligibility::eligible: break;
@@ -435,42 +463,14 @@ private:
             const Place& pl = place_[q];
             o.filled = Lots{y};
             o.status = fill_status(y, L);
-            if (y > 0) o.price = price(uniform() ? pl.offers_receive : A);
+            if (y > 0) o.price = uniform() ? receives_[q] : price(A);
             if (y > 0 && uniform()) {
                 int128& s = origin_surplus_[book_.offer_origin[e]];
                 s = checked_add(s, checked_mul(pl.offers_receive - A, y));
             }
             if (o.status != FillStatus::filled) {
                 const std::uint32_t origin = book_.offer_origin[e];
-                if (a_.volume == 0) {
-                    o.reason_code = ReasonCode::no_trade;
-                    o.reason = no_trade_reason(false);
-                } else if (!pl.traded) {
-                    o.reason_code = ReasonCode::price_outside;
-                    o.reason = untraded_place_text(false, q, A);
-                } else if (A > pl.offer_reference) {
-                    o.reason_code = ReasonCode::price_outside;
-                    o.reason = "ask " + price_text(A) + " (converted to the tick grid) is above " + reference_name(q) +
-                               " " + price_text(pl.offer_reference);
-                    if (pl.full_route_out >= 0) {
-                        o.reason_code = ReasonCode::route_full;
-                        o.reason += full_route_text(pl.full_route_out);
-                    }
-                } else if (book_.offer_min[e] > 0 && y == 0) {
-                    o.reason_code = ReasonCode::block_not_placed;
-                    o.reason = block_text(book_.offer_min[e], L);
-                } else if (at_cap_[origin]) {
-                    o.reason_code = ReasonCode::origin_cap;
-                    o.reason = "origin " + book_.origins[origin] + " is at its cap: it supplies " +
-                               std::to_string(origin_lots_[origin]) + " of " + std::to_string(a_.volume) +
-                               " cleared lots, and max_origin_share " + book_.max_origin_share->to_string() +
-                               " allows at most " + std::to_string(cap_lots_) + " (got " + std::to_string(y) +
-                               " of " + std::to_string(L) + ")";
-                } else {
-                    o.reason_code = pl.offer_lots_at_reference ? ReasonCode::marginal_share : ReasonCode::not_reached;
-                    o.reason = rationed(q, y, L, A, "offers", pl.offer_lots_at_reference);
-                    if (pl.full_route_out >= 0) o.reason += full_route_text(pl.full_route_out);
-                }
+                classify(o, false, q, A, y, L, book_.offer_min[e], at_cap_[origin] ? &origin : nullptr);
             }
             r.offers.push_back(std::move(o));
             ++e;
@@ -483,7 +483,7 @@ private:
             aw.bid = OrderIndex{m.bid};
             aw.offer = OrderIndex{book_.offer_input[m.offer]};
             aw.lots = Lots{m.lots};
-            aw.price = price(uniform() ? buyer_pays_ : book_.offer_price[m.offer]);
+            aw.price = uniform() ? pays_[0] : price(book_.offer_price[m.offer]);
             r.awards.push_back(aw);
         }
     }
@@ -526,7 +526,7 @@ private:
                 aw.bid = OrderIndex{b};
                 aw.offer = OrderIndex{book_.offer_input[o]};
                 aw.lots = Lots{lots};
-                aw.price = price(uniform() ? place_[arc.from].offers_receive : book_.offer_price[o]);
+                aw.price = uniform() ? receives_[arc.from] : price(book_.offer_price[o]);
                 r.awards.push_back(aw);
                 left -= lots;
                 offer_left[o] -= lots;
@@ -564,11 +564,11 @@ private:
     int digits_;
     std::vector<Place> place_;
     Optimality optimality_ = Optimality::proven;
-    std::optional<std::string> no_trade_reason_bid_, no_trade_reason_offer_;
     PriceInterval interval_{0, 0};
     std::int64_t buyer_pays_ = 0;       // ticks per tonne
     std::int64_t bid_reference_ = 0;    // ticks
     std::int64_t offer_reference_ = 0;  // ticks
+    std::vector<Decimal> pays_, receives_;  // per place: price(buyers_pay), price(offers_receive)
     std::vector<bool> at_cap_;
     std::vector<std::int64_t> origin_lots_;
     std::vector<int128> origin_surplus_;  // tick-lots, by origin index
