@@ -138,7 +138,7 @@ def exponent(n):
 
 
 def report(rows, floor):
-    ms = lambda s: f"{s * 1000:,.0f} ms" if s == s else "-"
+    ms = lambda s: "-" if s != s else f"{s * 1000:,.1f} ms" if s < 0.01 else f"{s * 1000:,.0f} ms"
     if options.markdown:
         print("| orders | file | `jpclear clear`, wall | ns/order | peak memory beyond the file | "
               "read the file (floor) | simdjson parse (floor) | Python `json.load` | clear / simdjson |")
@@ -148,10 +148,11 @@ def report(rows, floor):
         per_order = r["wall"] / n * 1e9
         beyond = (r["peak"] - r["file_bytes"]) / n
         vs = r["wall"] / (r["read"] + r["parse"]) if r["parse"] == r["parse"] and r["parse"] > 0 else float("nan")
+        ratio = f"{vs:.1f}x" if vs == vs else "-"
         if options.markdown:
             print(f"| {exponent(n)} | {r['file_bytes'] / 1e6:,.0f} MB | {ms(r['wall'])} | {per_order:,.0f} | "
                   f"{beyond:,.0f} B/order | {ms(r['read'])} | {ms(r['parse'])} | {ms(r['json_load'])} | "
-                  (f"{vs:.1f}x" if vs == vs else "-") + " |")
+                  f"{ratio} |")
         else:
             print(f"{exponent(n)} orders: wall {ms(r['wall'])} (runs: {', '.join(ms(w) for w in r['walls'])}), "
                   f"{per_order:,.0f} ns/order, peak {r['peak'] / 1e6:,.0f} MB = {beyond:,.0f} B/order beyond the "
