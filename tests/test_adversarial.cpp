@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "jpclear/clear.h"
+#include "jpclear/clearing/block_search.h"
 #include "jpclear/clearing/market.h"
 #include "jpclear/clearing/round_facts.h"
 #include "jpclear/clearing/support.h"
@@ -1153,16 +1154,20 @@ TEST(AdversarialLimits, TimeLimitHoldsOnTenThousandBlocks) {
     }
 }
 
-TEST(AdversarialLimits, TimeAndNodeLimitsHoldOnAGeneratedCappedRound) {
-    // Generated: China-dominated supply, cap 0.3, one order in ten a block.
+// Generated: China-dominated supply, cap 0.3, one order in ten a block.
+Round capped_lithium_round(std::uint64_t bids, std::uint64_t offers) {
     jpclear::GenerateSpec spec;
-    spec.bids = 5000;
-    spec.offers = 5000;
+    spec.bids = bids;
+    spec.offers = offers;
     spec.block_per_mille = 100;
     spec.origin_cap = true;
     spec.cap_share = dec("0.3");
     spec.origin_weights = *jpclear::scenario_weights("lithium-refined");
-    const Round r = jpclear::generate_round(spec);
+    return jpclear::generate_round(spec);
+}
+
+TEST(AdversarialLimits, TimeAndNodeLimitsHoldOnAGeneratedCappedRound) {
+    const Round r = capped_lithium_round(5000, 5000);
     for (std::int64_t t : {200, 500}) {
         SCOPED_TRACE("time limit " + std::to_string(t) + " ms");
         Options o;
@@ -1173,6 +1178,29 @@ TEST(AdversarialLimits, TimeAndNodeLimitsHoldOnAGeneratedCappedRound) {
     Options one_node;
     one_node.node_limit = 1;
     expect_within_limit(r, one_node, 200 + limit_slack_ms());
+}
+
+// Issue 12: the search once spent its whole node limit depth-first at the
+// first candidate price, while the optimum sat at a neighbouring one. With
+// iterative widening every open price gets a budget that doubles round by
+// round, so a node limit well past the first budget reaches several prices,
+// and the result stays feasible with a valid bound.
+TEST(AdversarialLimits, CappedSearchSpreadsItsNodeLimitOverPrices) {
+    const Round r = capped_lithium_round(2000, 500);
+    const jpclear::Prepared prepared = jpclear::prepare(r);  // the book's ids view the round
+    const jpclear::OrderBook& book = prepared.book;
+    Options o;
+    o.node_limit = 200'000;
+    const jpclear::BlockSearchOutcome out = jpclear::clear_with_blocks(book, o);
+    ASSERT_EQ(out.optimality, jpclear::Optimality::limit);
+    EXPECT_GE(out.prices, 2);
+    EXPECT_LE(out.nodes, o.node_limit);
+    EXPECT_TRUE(out.allocation.volume == 0 || jpclear::price_interval(book, out.allocation).has_value());
+    int128 welfare = 0;
+    for (std::size_t b = 0; b < book.bid_count(); ++b) welfare += int128{book.bid_price[b]} * out.allocation.bid_fill[b];
+    for (std::size_t k = 0; k < book.offer_count(); ++k)
+        welfare -= int128{book.offer_price[k]} * out.allocation.offer_fill[k];
+    EXPECT_GE(out.bound, welfare);
 }
 
 TEST(AdversarialLimits, StopFlagSetBeforehandStopsAtOnce) {

@@ -26,20 +26,26 @@
 // is the best one, found by a downward scan that jumps over infeasible V.
 // With a cap, a new incumbent is improved at once by one-block flips
 // (improve_incumbent()); the search then goes on from its own path.
-// Candidate prices are visited from the crossing of the relaxed market (all
-// blocks divisible, no cap) outwards, so good incumbents come early, and a
-// price is skipped when even every order in the money at it could not beat
-// the incumbent, or when its must-trade orders cannot be matched. With a cap,
-// the LP relaxation of cap_bound.h (blocks divisible, each origin at most
-// s V) bounds the round, each price before its set-up, and every node of it.
+// Candidate prices are ordered from the crossing of the relaxed market (all
+// blocks divisible, no cap) outwards, and a price is skipped when even every
+// order in the money at it could not beat the incumbent, or when its
+// must-trade orders cannot be matched. With a cap, the LP relaxation of
+// cap_bound.h (blocks divisible, each origin at most s V) bounds the round,
+// each price before any search, and every node of it; the prices are then
+// searched best bound first. The search over prices widens iteratively: each
+// open price gets kFirstBudget nodes, and prices whose FP(p) outgrows its
+// budget are searched again from scratch in rounds of twice the budget, so
+// that no price takes the node limit from the others (issue 12). A price is
+// closed when its FP(p) is searched to the end or its bound falls to the
+// incumbent: a search that ends without a limit is exact.
 //
 // Complexity. O(n log n) set-up; O(n) per price examined plus the search over
 // that price's blocks, which is exponential in the worst case (the problem is
 // NP-hard) and bounded by Options::node_limit / time_limit_ms. Without blocks
 // and caps clear() never comes here: convex.h is the fast path.
 //
-// Limits. They bound the whole search, not only its nodes: the node limit
-// and the clock are read before each price's set-up, a set-up that ends
+// Limits. They bound the whole search, not only its nodes: the clock is read
+// before each price's bound, the node limit and the clock before each set-up, a set-up that ends
 // without a node is charged one node per 1024 orders, and inside a price the clock is read every
 // 1024 nodes or every 2^16 steps of node work, whichever comes first. A
 // round whose cap admits no trade at all (round_facts.h) is answered before
@@ -82,7 +88,7 @@ struct BlockSearchOutcome {
     Optimality optimality = Optimality::proven;
     int128 bound = 0;            ///< best welfare bound (tick-lots); = welfare when proven
     std::int64_t nodes = 0;      ///< branch-and-bound nodes visited; a price ruled out by its set-up alone counts n / 1024
-    std::int64_t prices = 0;     ///< candidate prices whose FP(p) was searched
+    std::int64_t prices = 0;     ///< candidate prices whose FP(p) was searched (once each, however many rounds)
 };
 
 namespace detail {
@@ -169,6 +175,19 @@ public:
         int128 open_loose = 0;
         std::vector<std::int64_t> open_prices;
         bool stopped = false;
+        // Best-first with iterative widening (issue 12). First every price
+        // is bounded (cheap: no set-up); then, in rounds, each open price is
+        // searched with a budget of nodes, from scratch, the highest bound
+        // first (with a cap; without one, the loose bounds say little, and
+        // the prices keep their order from the relaxed market's price out).
+        // The first budget is kFirstBudget nodes, each further round twice
+        // the last. One price's depth-first search used to take the whole
+        // node limit while the optimum sat at a neighbouring price. Redoing
+        // a price costs at most the work of its last round again (the
+        // budgets double); a price searched to the end, or whose bound falls
+        // to the incumbent, is closed, so a search that ends without a limit
+        // is still exact.
+        std::vector<Unfinished> unfinished;
         for (std::size_t i = 0; i < order.size(); ++i) {
             const std::int64_t p = order[i];
             int128 ub = loose_bound(p);
@@ -180,31 +199,67 @@ public:
                 continue;
             }
             if (at_relaxed_optimum() || cannot_improve(ub, max_volume(p)) || !may_be_feasible(p)) continue;
-            if (cap_relaxation_) {
-                // The cap relaxation at p alone: O(origins log^3 n), cheaper than
-                // the set-up it may save; it also bounds FP(p)'s nodes.
-                price_cap_bound_ = cap_relaxation_->bound(p, p);
-                ub = std::min(ub, price_cap_bound_);
-                if (cannot_improve(ub, max_volume(p))) continue;
-            }
-            // Setting up FP(p) is O(n log n) however few nodes it has: a
-            // round of 10^4 prices that each fail before their first node
-            // took seconds past a time limit checked only between nodes, and
-            // past a node limit of 1. So the limits are read before each
-            // set-up, and a set-up that ends without a node is charged one
-            // node per 1024 orders of the round (search_price): about the
-            // work of that many nodes, free on small rounds as before.
-            if (nodes_ >= options_.node_limit || deadline_.passed()) {
+            if (deadline_.passed()) {
                 stopped = true;
                 open_bound = std::max(open_bound, ub);
                 continue;
             }
-            ++prices_;
-            if (!search_price(p)) {
-                stopped = true;
-                open_bound = std::max(open_bound, ub);
+            int128 cap_ub = ub;
+            if (cap_relaxation_) {
+                // The cap relaxation at p alone: O(origins log^3 n), cheaper than
+                // the set-up it may save; it also bounds FP(p)'s nodes.
+                cap_ub = cap_relaxation_->bound(p, p);
+                ub = std::min(ub, cap_ub);
+                if (cannot_improve(ub, max_volume(p))) continue;
             }
+            unfinished.push_back({p, ub, cap_ub, i});
         }
+        if (cap_relaxation_)
+            std::stable_sort(unfinished.begin(), unfinished.end(),
+                             [](const Unfinished& x, const Unfinished& y) { return x.ub > y.ub; });
+        std::int64_t budget = kFirstBudget;
+        std::vector<char> searched(order.size(), 0);
+        while (!stopped && !unfinished.empty()) {
+            std::vector<Unfinished> next;
+            for (const Unfinished& u : unfinished) {
+                if (stopped) {
+                    next.push_back(u);
+                    continue;
+                }
+                if (at_relaxed_optimum() || cannot_improve(u.ub, max_volume(u.p))) continue;
+                // Setting up FP(p) is O(n log n) however few nodes it has: a
+                // round of 10^4 prices that each fail before their first node
+                // took seconds past a time limit checked only between nodes, and
+                // past a node limit of 1. So the limits are read before each
+                // set-up, and a set-up that ends without a node is charged one
+                // node per 1024 orders of the round (search_price): about the
+                // work of that many nodes, free on small rounds as before.
+                if (nodes_ >= options_.node_limit || deadline_.passed()) {
+                    stopped = true;
+                    next.push_back(u);
+                    continue;
+                }
+                if (!searched[u.rank]) {
+                    searched[u.rank] = 1;
+                    ++prices_;
+                }
+                price_cap_bound_ = u.cap_ub;
+                switch (search_price(u.p, budget)) {
+                case Search::done: break;
+                case Search::budget: next.push_back(u); break;
+                case Search::limit:
+                    stopped = true;
+                    next.push_back(u);
+                    break;
+                }
+            }
+            unfinished = std::move(next);
+            budget = budget > std::numeric_limits<std::int64_t>::max() / 2 ? std::numeric_limits<std::int64_t>::max()
+                                                                            : budget * 2;
+        }
+        // A limit left these prices part-searched: their bounds stay open.
+        for (const Unfinished& u : unfinished)
+            if (!cannot_improve(u.ub, max_volume(u.p))) open_bound = std::max(open_bound, u.ub);
         if (!open_prices.empty()) {
             std::sort(open_prices.begin(), open_prices.end());
             open_bound = std::max(open_bound, cap_relaxation_ ? std::min(open_loose, cap_relaxation_->best_over(open_prices))
@@ -221,6 +276,19 @@ public:
     }
 
 private:
+    // A price whose search outgrew its budget, for the next widening round.
+    struct Unfinished {
+        std::int64_t p;
+        int128 ub;           ///< its bound (loose, with the cap relaxation at p)
+        int128 cap_ub;       ///< the cap relaxation at p alone (price_cap_bound_)
+        std::size_t rank;    ///< place in candidate_order(): ties of ub by it
+    };
+    // The first round's node budget per price; small enough that a round of
+    // hundreds of open prices reaches them all well within the default
+    // node limit, large enough that small rounds finish each price in it.
+    static constexpr std::int64_t kFirstBudget = 4096;
+    enum class Search { done, budget, limit };
+
     struct Incumbent {
         std::int64_t p;
         std::vector<char> in;  // per item of the price problem
@@ -473,8 +541,13 @@ private:
         return it.bid ? book_.bid_id[it.order] : book_.offer_id[it.order];
     }
 
-    // Searches FP(p); false when a limit stopped it.
-    bool search_price(std::int64_t p) {
+    // Searches FP(p) for at most `budget` nodes: done (to the end), budget
+    // (that budget stopped it) or limit (the node limit or the clock).
+    Search search_price(std::int64_t p, std::int64_t budget) {
+        price_node_limit_ = nodes_ > std::numeric_limits<std::int64_t>::max() - budget
+                                ? std::numeric_limits<std::int64_t>::max()
+                                : nodes_ + budget;
+        global_stop_ = false;
         pp_ = price_problem(p);
         base_value_ = pp_.forced_demand_value;
         Sides sides{pp_.forced_demand, pp_.forced_demand + pp_.demand_at, 0, 0};
@@ -501,9 +574,10 @@ private:
         in_.assign(pp_.items.size(), 0);
         if (capped() && !caps_admit_some_volume(sides)) {
             nodes_ += setup_charge();  // the set-up's work, in nodes (see run())
-            return true;
+            return Search::done;
         }
-        return descend(0, 0, sides);
+        if (descend(0, 0, sides)) return Search::done;
+        return global_stop_ ? Search::limit : Search::budget;
     }
 
     // The clock and the stop flag are read every 1024 nodes, and sooner when
@@ -516,11 +590,12 @@ private:
         return static_cast<std::int64_t>((book_.bid_count() + book_.offer_count()) / 1024);
     }
     bool limit_reached() {
-        if (nodes_ >= options_.node_limit) return true;
+        if (nodes_ >= options_.node_limit) return global_stop_ = true;
+        if (nodes_ >= price_node_limit_) return true;  // this price's budget (run())
         work_ += static_cast<std::int64_t>(pp_.items.size() + pp_.origins.size()) + 1;
         if ((nodes_ & 1023) != 0 && work_ < kWorkPerCheck) return false;
         work_ = 0;
-        return deadline_.limited() && deadline_.passed();
+        return global_stop_ = deadline_.limited() && deadline_.passed();
     }
 
     // Depth-first over the items from `i` on; `value_in` = value of items in
@@ -1071,6 +1146,8 @@ private:
     int128 best_welfare_ = 0;     // no trade: welfare 0, volume 0
     std::int64_t best_volume_ = 0;
     std::int64_t nodes_ = 0, prices_ = 0;
+    std::int64_t price_node_limit_ = std::numeric_limits<std::int64_t>::max();  // nodes_ at which this price's budget ends
+    bool global_stop_ = false;  // limit_reached() stopped on the node limit or the clock
 };
 
 }  // namespace detail
