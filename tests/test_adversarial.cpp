@@ -50,7 +50,10 @@ using jpclear::FillStatus;
 using jpclear::int128;
 using jpclear::Offer;
 using jpclear::Options;
+using jpclear::Reason;
 using jpclear::ReasonCode;
+using jpclear::ReasonFacts;
+using jpclear::ReasonText;
 using jpclear::Result;
 using jpclear::Round;
 using jpclear::test::bid;
@@ -879,9 +882,10 @@ TEST(AdversarialBlocks, BlockLargerThanAllSupplyIsRejectedWholeEvenAtANodeLimitO
         EXPECT_EQ(res.cleared_lots.count, 10);
         EXPECT_TRUE(same(res.clearing_price, "130"));
         EXPECT_TRUE(same(res.welfare, "100"));
+        // It says what did not fit: offer a has 20 of its 30 lots left at 130.
         EXPECT_EQ(reason_text(res, res.bids[0]),
-                  "block not placed: its all-or-none order of 100 lots did not fit any welfare-maximal allocation "
-                  "that one uniform price supports (a block may be rejected even when the price suits it)");
+                  "block not placed: its all-or-none order of 100 lots did not fit: only 20 lots of offers were "
+                  "left unsold at or below the clearing price 130 EUR/t");
         EXPECT_EQ(res.offers[0].reason_code, ReasonCode::marginal_share);
         EXPECT_EQ(res.offers[1].reason_code, ReasonCode::price_outside);
     }
@@ -894,6 +898,64 @@ TEST(AdversarialBlocks, BlockLargerThanAllSupplyIsRejectedWholeEvenAtANodeLimitO
     EXPECT_TRUE(supported(m, res));
     EXPECT_EQ(res.cleared_lots.count, 10);
     EXPECT_EQ(res.offers[0].reason_code, ReasonCode::block_not_placed);
+    // Bid a has 20 of its 30 lots left at 70; b is below the price.
+    EXPECT_EQ(reason_text(res, res.offers[0]),
+              "block not placed: its all-or-none order of 100 lots did not fit: only 20 lots of bids were left "
+              "unfilled at or above the clearing price 70 EUR/t");
+}
+
+TEST(AdversarialBlocks, AnOfferBlockOverItsOriginsCapRoomSaysTheRoom) {
+    // AU's cheap block of 12 cannot come in: demand is 20, so the cap lets
+    // AU sell at most 10. Without it AU sells 6, CL 10 and CN 4: V = 20,
+    // K = 10, AU has 4 lots of room, which is what the reason must say.
+    Round r = unit_round("block-over-cap-room");
+    r.rules.max_origin_share = dec("0.5");
+    r.bids = {bid("a", "EU", 20, "200")};
+    r.offers = {with_min(offer("blk", "AU", 12, "90"), 12), offer("au", "AU", 6, "100"), offer("cl", "CL", 10, "110"),
+                offer("cn", "CN", 10, "120")};
+    const Result res = clear_ok(r);
+    ASSERT_EQ(res.cleared_lots.count, 20);
+    EXPECT_EQ(res.offers[0].reason_code, ReasonCode::block_not_placed);
+    EXPECT_EQ(reason_text(res, res.offers[0]),
+              "block not placed: its all-or-none order of 12 lots did not fit: origin AU had only 4 lots of room "
+              "under its cap (max_origin_share 0.5 allows 10 of the 20 cleared lots; it sold 6)");
+}
+
+TEST(AdversarialBlocks, ABlockThatTheLotsLeftWouldFitKeepsTheWelfareWordsAndSaysWhatWasLeft) {
+    // Enough lots left for the block happens only at ties or when a limit
+    // stops the search, which a round cannot pin down; so the words are
+    // checked on a reason put together by hand, at the edge need = left.
+    Result res;
+    res.currency = "EUR";
+    res.price_digits = 2;
+    res.reason_facts.tick = dec("0.01");
+    res.reason_facts.places.resize(1);
+    ReasonFacts::Place& pl = res.reason_facts.places[0];
+    pl.reference_name = "the clearing price";
+    pl.bid_reference = "130.00 EUR/t";
+    pl.supply_left = 10;
+    Reason why;
+    why.text = ReasonText::block_not_placed;
+    why.bid = true;
+    why.lots = 25;
+    why.part = 10;
+    std::string out;
+    append_reason_text(out, res, why);
+    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit any welfare-maximal allocation that one "
+                   "uniform price supports (a block may be rejected even when the price suits it); 10 lots of offers "
+                   "were left unsold at or below the clearing price 130.00 EUR/t");
+    // One lot fewer left and it says that is what did not fit.
+    pl.supply_left = 9;
+    out.clear();
+    append_reason_text(out, res, why);
+    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit: only 9 lots of offers were left unsold at "
+                   "or below the clearing price 130.00 EUR/t");
+    // Unknown (with places): the old words alone.
+    pl.supply_left = -1;
+    out.clear();
+    append_reason_text(out, res, why);
+    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit any welfare-maximal allocation that one "
+                   "uniform price supports (a block may be rejected even when the price suits it)");
 }
 
 TEST(AdversarialBlocks, EveryOrderABlockStaysFeasibleAtEveryNodeLimit) {

@@ -96,7 +96,7 @@ TEST(ResultBytes, BlocksAndCapWhereTheCapBinds) {
     ASSERT_TRUE(cleared.ok());
     EXPECT_EQ(cleared.result->optimality, Optimality::proven);
     expect_pinned("blocks+cap", generate_round(s), {ReasonCode::block_not_placed, ReasonCode::origin_cap},
-                  0x17acdfde358749bull, 0x8e1ed5b29538787bull, 0x813cf76e76cef62cull);
+                  0xb81548a4acab70b5ull, 0x591648f37fcf82fbull, 0x4ad7e3bc3736f89dull);
 }
 
 TEST(ResultBytes, IneligibleOffersAndPayAsBid) {

@@ -25,6 +25,7 @@ enum class ReasonText : std::uint8_t {
     untraded_place,   ///< nothing traded at the order's place
     price_outside,    ///< its price is on the wrong side of the reference
     block_not_placed, ///< all-or-none / minimum that could not be placed
+    block_cap_room,   ///< an offer block not placed, set against its origin's room under the cap
     not_reached,      ///< at the reference, but nobody at that price traded
     rationed,         ///< at the reference, shared the last lots pro rata
     excluded_origin,  ///< offer's origin is excluded
@@ -38,7 +39,7 @@ enum class ReasonText : std::uint8_t {
 struct Reason {
     ReasonText text = ReasonText::none;
     bool bid = true;          ///< which side's words (bids and offers lose differently)
-    std::uint32_t where = 0;  ///< place index; origin index for origin_cap; index into
+    std::uint32_t where = 0;  ///< place index; origin index for origin_cap and block_cap_room; index into
                               ///< ReasonFacts::excluded or ::written for those
     std::int64_t price = 0;   ///< the order's own price, in ticks
     std::int32_t lots = 0;    ///< the order's lots (at most 10^9)
@@ -60,11 +61,21 @@ struct ReasonFacts {
         std::string offer_reference; ///< likewise for an offer
         std::string route_in;        ///< "; the route A -> B is full (...)" for bids; empty: no full route
         std::string route_out;       ///< likewise for offers
+        /// What a block set against, so its reason can say what did not fit
+        /// (-1: not known, as with places, where routes decide what reaches it).
+        std::int64_t supply_left = -1;  ///< unsold lots at or below bid_reference, each origin within its cap room
+        std::int64_t demand_left = -1;  ///< unfilled bid lots at or above offer_reference
     };
     Decimal tick;                    ///< a price in ticks times this is per tonne
     std::vector<Place> places;
     std::string no_trade_bid, no_trade_offer;
     std::vector<std::string> origin_cap;  ///< per origin index: the sentence up to " (got ..."
+    /// Per origin index, under a cap in a one-place round (else empty): its
+    /// code, its lots of room floor(s * V) - sold, and how that room came
+    /// about, " (max_origin_share 0.5 allows 681 of the 1362 cleared lots; it sold 640)".
+    std::vector<std::string> origin_names;
+    std::vector<std::int64_t> origin_room;
+    std::vector<std::string> origin_room_text;
     std::vector<std::string> excluded;    ///< origin codes named by excluded-origin reasons
     std::vector<std::string> written;     ///< texts of `written` reasons
 };

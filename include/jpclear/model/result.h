@@ -187,6 +187,7 @@ inline void append_reason_text(std::string& out, const Result& result, const Rea
             return;
         }
         case ReasonText::block_not_placed:
+        case ReasonText::block_cap_room: {
             out += "block not placed: its ";
             if (reason.part == reason.lots) {
                 out += "all-or-none order of ";
@@ -197,9 +198,57 @@ inline void append_reason_text(std::string& out, const Result& result, const Rea
                 number(reason.part);
                 out += reason.part == 1 ? " lot" : " lots";
             }
+            // What it was set against: its origin's room under the cap (an
+            // offer under a cap), the supply or demand left at its reference
+            // (one place), or nothing known (with places: routes decide).
+            std::int64_t left = -1;
+            if (reason.text == ReasonText::block_cap_room) {
+                left = f.origin_room[reason.where];
+            } else {
+                const ReasonFacts::Place& pl = f.places[reason.where];
+                left = bid ? pl.supply_left : pl.demand_left;
+            }
+            auto what_was_left = [&](bool only) {
+                if (reason.text == ReasonText::block_cap_room) {
+                    out += "origin ";
+                    out += f.origin_names[reason.where];
+                    if (left == 0) {
+                        out += " had no room left under its cap";
+                    } else {
+                        out += only ? " had only " : " had ";
+                        number(left);
+                        out += left == 1 ? " lot of room under its cap" : " lots of room under its cap";
+                    }
+                    out += f.origin_room_text[reason.where];
+                    return;
+                }
+                const ReasonFacts::Place& pl = f.places[reason.where];
+                if (left == 0) {
+                    out += "no lots ";
+                } else {
+                    if (only) out += "only ";
+                    number(left);
+                    out += left == 1 ? " lot " : " lots ";
+                }
+                out += bid ? "of offers were left unsold at or below " : "of bids were left unfilled at or above ";
+                out += pl.reference_name;
+                out += ' ';
+                out += bid ? pl.bid_reference : pl.offer_reference;
+                if (bid && !f.origin_room.empty()) out += ", counting each origin only up to its room under the cap";
+            };
+            if (left >= 0 && left < reason.part) {
+                out += " did not fit: ";
+                what_was_left(true);
+                return;
+            }
             out += " did not fit any welfare-maximal allocation that one uniform price supports "
                    "(a block may be rejected even when the price suits it)";
+            if (left >= 0) {
+                out += "; ";
+                what_was_left(false);
+            }
             return;
+        }
         case ReasonText::not_reached:
         case ReasonText::rationed: {
             const ReasonFacts::Place& pl = f.places[reason.where];

@@ -315,6 +315,45 @@ private:
                                   " cleared lots, and max_origin_share " + book_.max_origin_share->to_string() +
                                   " allows at most " + std::to_string(cap_lots_);
         f.excluded = round_.rules.excluded_origins;
+        block_facts(f);
+    }
+
+    // What a rejected block was set against, so that its reason says what did
+    // not fit: per origin its room under the cap at the cleared volume, and
+    // the supply and demand left at the references. Only in a one-place round
+    // that traded: with places, what reaches a place depends on the routes,
+    // and these sums would promise lots no route could carry.
+    void block_facts(ReasonFacts& f) const {
+        if (book_.has_places() || a_.volume == 0 || !place_[0].traded) return;
+        const Place& pl = place_[0];
+        const std::size_t origins = book_.origins.size();
+        std::vector<std::int64_t> unsold(origins, 0);  // per origin: unsold lots at or below bid_reference
+        for (std::size_t o = 0; o < book_.offer_count(); ++o)
+            if (book_.offer_price[o] <= pl.bid_reference)
+                unsold[book_.offer_origin[o]] += book_.offer_lots[o] - a_.offer_fill[o];
+        std::int64_t supply = 0;
+        if (book_.max_origin_share) {
+            f.origin_names = book_.origins;
+            f.origin_room.assign(origins, 0);
+            f.origin_room_text.assign(origins, std::string());
+            const std::string share = book_.max_origin_share->to_string();
+            for (std::size_t c = 0; c < origins; ++c) {
+                // The result is feasible, so sold <= K; the max only guards the words.
+                const std::int64_t room = std::max<std::int64_t>(0, cap_lots_ - origin_lots_[c]);
+                f.origin_room[c] = room;
+                f.origin_room_text[c] = " (max_origin_share " + share + " allows " + std::to_string(cap_lots_) +
+                                        " of the " + std::to_string(a_.volume) + " cleared lots; it sold " +
+                                        std::to_string(origin_lots_[c]) + ")";
+                supply += std::min(unsold[c], room);
+            }
+        } else {
+            for (std::int64_t u : unsold) supply += u;
+        }
+        std::int64_t demand = 0;
+        for (std::size_t b = 0; b < book_.bid_count(); ++b)
+            if (book_.bid_price[b] >= pl.offer_reference) demand += book_.bid_lots[b] - a_.bid_fill[b];
+        f.places[0].supply_left = supply;
+        f.places[0].demand_left = demand;
     }
 
     std::string no_trade_text(bool is_bid) const {
@@ -335,9 +374,11 @@ private:
 
     // The reason of an unfilled eligible order and its code: the first of no
     // trade, an untraded place, a price outside, a block not placed, the
-    // origin cap (`capped_origin`: the offer's origin when at its cap), the margin.
+    // origin cap (`capped_origin`: the offer's origin when at its cap), the
+    // margin. `origin`: an offer's origin (null for a bid).
     void classify(OrderResult& o, bool bid, std::uint32_t q, std::int64_t own_price, std::int64_t got,
-                  std::int64_t lots, std::int64_t min_lots, const std::uint32_t* capped_origin) const {
+                  std::int64_t lots, std::int64_t min_lots, const std::uint32_t* capped_origin,
+                  const std::uint32_t* origin = nullptr) const {
         const Place& pl = place_[q];
         Reason why;
         why.bid = bid;
@@ -358,6 +399,12 @@ private:
         } else if (min_lots > 0 && got == 0) {
             o.reason_code = ReasonCode::block_not_placed;
             why.text = ReasonText::block_not_placed;
+            // An offer under a cap is set against its origin's room, not the
+            // demand left: the room is what a cap takes from it.
+            if (origin && book_.max_origin_share && !book_.has_places()) {
+                why.text = ReasonText::block_cap_room;
+                why.where = *origin;
+            }
         } else if (capped_origin) {
             o.reason_code = ReasonCode::origin_cap;
             why.text = ReasonText::origin_cap;
@@ -470,7 +517,7 @@ private:
             }
             if (o.status != FillStatus::filled) {
                 const std::uint32_t origin = book_.offer_origin[e];
-                classify(o, false, q, A, y, L, book_.offer_min[e], at_cap_[origin] ? &origin : nullptr);
+                classify(o, false, q, A, y, L, book_.offer_min[e], at_cap_[origin] ? &origin : nullptr, &origin);
             }
             r.offers.push_back(std::move(o));
             ++e;
