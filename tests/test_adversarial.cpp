@@ -956,6 +956,21 @@ TEST(AdversarialBlocks, ABlockThatTheLotsLeftWouldFitKeepsTheWelfareWordsAndSays
     append_reason_text(out, res, why);
     EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit any welfare-maximal allocation that one "
                    "uniform price supports (a block may be rejected even when the price suits it)");
+    // When a limit stopped the search the allocation is only the best found:
+    // the words say so instead of claiming no optimum places the block.
+    res.optimality = jpclear::Optimality::limit;
+    pl.supply_left = 10;
+    out.clear();
+    append_reason_text(out, res, why);
+    EXPECT_EQ(out, "block not placed: its minimum of 10 lots was left out of the best allocation the search found "
+                   "before it stopped at its limit (optimality limit: an optimum may place it; raise --node-limit / "
+                   "--time-limit-ms); 10 lots of offers were left unsold at or below the clearing price 130.00 EUR/t");
+    // What did not fit is still said as such at a limit.
+    pl.supply_left = 9;
+    out.clear();
+    append_reason_text(out, res, why);
+    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit: only 9 lots of offers were left unsold at "
+                   "or below the clearing price 130.00 EUR/t");
 }
 
 TEST(AdversarialBlocks, EveryOrderABlockStaysFeasibleAtEveryNodeLimit) {

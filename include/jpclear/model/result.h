@@ -241,8 +241,14 @@ inline void append_reason_text(std::string& out, const Result& result, const Rea
                 what_was_left(true);
                 return;
             }
-            out += " did not fit any welfare-maximal allocation that one uniform price supports "
-                   "(a block may be rejected even when the price suits it)";
+            // At a limit the allocation is the best found, not an optimum: the
+            // block may fit one the search did not reach.
+            if (result.optimality == Optimality::limit)
+                out += " was left out of the best allocation the search found before it stopped at its limit "
+                       "(optimality limit: an optimum may place it; raise --node-limit / --time-limit-ms)";
+            else
+                out += " did not fit any welfare-maximal allocation that one uniform price supports "
+                       "(a block may be rejected even when the price suits it)";
             if (left >= 0) {
                 out += "; ";
                 what_was_left(false);
