@@ -92,18 +92,53 @@ public:
     /// trade has welfare 0 and is then the only allocation left).
     int128 bound(std::int64_t lo, std::int64_t hi) const {
         Range r = range(lo, hi);
-        const std::int64_t vf = largest_volume(r);
-        // g is concave on [0, vf]: the first V whose step is not positive is
-        // the integer maximum (the steps do not grow).
-        std::int64_t a = 0, b = vf;
-        while (a < b) {
-            const std::int64_t mid = a + (b - a) / 2;
-            if (scaled_value(r, mid + 1) - scaled_value(r, mid) > 0)
-                a = mid + 1;
-            else
-                b = mid;
+        return floor_div(scaled_value(r, best_volume(r)), den_);
+    }
+
+    /// Where the optimum of R[lo, hi] cuts each side, for a primal heuristic
+    /// (block_search.h's dive): bids priced above `bid_marginal` are taken in
+    /// full, at it in part or not at all, below it not at all; an offer of
+    /// origin c likewise against `ask_marginal[c]` (from below). An origin
+    /// taking nothing has ask_marginal = the least int64, a side with V = 0
+    /// the extremes. No claim beyond that: the caller checks what it builds.
+    struct Solution {
+        std::int64_t volume = 0;
+        std::int64_t bid_marginal = std::numeric_limits<std::int64_t>::max();
+        std::vector<std::int64_t> ask_marginal;
+    };
+    Solution solution(std::int64_t lo, std::int64_t hi) const {
+        Range r = range(lo, hi);
+        Solution sol;
+        sol.ask_marginal.assign(origins_.size(), std::numeric_limits<std::int64_t>::min());
+        const std::int64_t v = best_volume(r);
+        sol.volume = v;
+        if (v == 0) return sol;
+        // The bid holding the V-th dearest lot (the last one with lots before it < V).
+        const auto k = static_cast<std::size_t>(
+            std::lower_bound(bid_lots_.begin(), bid_lots_.begin() + static_cast<std::ptrdiff_t>(r.bids) + 1, v) -
+            bid_lots_.begin()) - 1;
+        sol.bid_marginal = bid_price_[k];
+        // The supply greedy of scaled_cost(): the threshold ask t, and each
+        // origin cut at its cap or taking all below t (then t is its margin).
+        const std::int64_t t = threshold_ask(r, v);
+        const int128 cap = cap_units(v);
+        for (std::size_t c = 0; c < origins_.size(); ++c) {
+            const Origin& o = origins_[c];
+            const auto end = o.ask.begin() + static_cast<std::ptrdiff_t>(r.offers[c]);
+            const auto below = static_cast<std::size_t>(std::lower_bound(o.ask.begin(), end, t) - o.ask.begin());
+            const int128 units = checked_mul(o.lots[below], den());
+            if (den_ != 0 && units > cap) {
+                // Cut: its cheapest cap / den lots; the offer holding the last one.
+                const auto j = static_cast<std::size_t>(
+                    std::lower_bound(o.lots.begin(), o.lots.end(), cap,
+                                     [this](int128 lots, int128 u) { return lots * den() < u; }) -
+                    o.lots.begin());
+                if (j > 0) sol.ask_marginal[c] = o.ask[j - 1];
+            } else {
+                sol.ask_marginal[c] = t;
+            }
         }
-        return floor_div(scaled_value(r, a), den_);
+        return sol;
     }
 
     /// R over every price: a bound on the whole round, but a loose one: it
@@ -181,6 +216,20 @@ private:
         return den_ == 0 ? units : std::min(units, cap);
     }
 
+    // The integer V maximising g: g is concave on [0, vf], so the first V
+    // whose step is not positive is the integer maximum (the steps do not grow).
+    std::int64_t best_volume(const Range& r) const {
+        std::int64_t a = 0, b = largest_volume(r);
+        while (a < b) {
+            const std::int64_t mid = a + (b - a) / 2;
+            if (scaled_value(r, mid + 1) - scaled_value(r, mid) > 0)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        return a;
+    }
+
     // The largest V that demand and the capped supply of the range admit.
     std::int64_t largest_volume(const Range& r) const {
         int128 supply = 0;
@@ -222,6 +271,22 @@ private:
     int128 scaled_cost(const Range& r, std::int64_t v) const {
         const int128 want = checked_mul(v, den()), cap = cap_units(v);
         if (want == 0) return 0;
+        const std::int64_t t = threshold_ask(r, v);
+        int128 cost = 0, taken = 0;
+        for (std::size_t c = 0; c < origins_.size(); ++c) {
+            const Origin& o = origins_[c];
+            const auto end = o.ask.begin() + static_cast<std::ptrdiff_t>(r.offers[c]);
+            const auto k = static_cast<std::size_t>(std::lower_bound(o.ask.begin(), end, t) - o.ask.begin());
+            const int128 units = capped_units(o.lots[k], cap);
+            cost = checked_add(cost, cheapest_units(o, units));
+            taken += units;
+        }
+        return checked_add(cost, checked_mul(t, want - taken));
+    }
+
+    // The least ask t at which the capped supply of the range reaches V > 0.
+    std::int64_t threshold_ask(const Range& r, std::int64_t v) const {
+        const int128 want = checked_mul(v, den()), cap = cap_units(v);
         auto supply_upto = [&](std::int64_t t, bool or_equal) {
             int128 units = 0;
             for (std::size_t c = 0; c < origins_.size(); ++c) {
@@ -242,17 +307,7 @@ private:
             else
                 a = mid + 1;
         }
-        const std::int64_t t = asks_[a];
-        int128 cost = 0, taken = 0;
-        for (std::size_t c = 0; c < origins_.size(); ++c) {
-            const Origin& o = origins_[c];
-            const auto end = o.ask.begin() + static_cast<std::ptrdiff_t>(r.offers[c]);
-            const auto k = static_cast<std::size_t>(std::lower_bound(o.ask.begin(), end, t) - o.ask.begin());
-            const int128 units = capped_units(o.lots[k], cap);
-            cost = checked_add(cost, cheapest_units(o, units));
-            taken += units;
-        }
-        return checked_add(cost, checked_mul(t, want - taken));
+        return asks_[a];
     }
 
     // den * the cost of origin c's cheapest `units` / den lots.
