@@ -38,6 +38,7 @@
 #include "jpclear/clearing/round_facts.h"
 #include "jpclear/clearing/support.h"
 #include "jpclear/generate.h"
+#include "jpclear/report/result_builder.h"
 #include "jpclear/io.h"
 
 namespace {
@@ -1036,6 +1037,29 @@ TEST(AdversarialBlocks, NodeLimitOfOneUnderACapGivesAFeasibleResultAndABound) {
         }
         EXPECT_TRUE(same(res.welfare, blocks ? "480000" : "920000"));
     }
+}
+
+// A search stopped at its limit before any trade: the no-trade reason must
+// say the search stopped (and how to go further), not that the round admits
+// no trade. Built from an empty allocation, since the dive now finds a trade
+// at the first node of the round above.
+TEST(AdversarialBlocks, NoTradeAtALimitSaysTheSearchStopped) {
+    Round r = case_round("13-origin-cap");
+    r.bids = {bid("eu-a", "EU", 10, "15000"), bid("jp-a", "JP", 10, "14800")};
+    for (Bid& b : r.bids) b.min_lots = b.lots;
+    const jpclear::Prepared prepared = jpclear::prepare(r);
+    ASSERT_TRUE(prepared.problems.empty());
+    jpclear::Allocation none;
+    none.bid_fill.assign(prepared.book.bid_count(), 0);
+    none.offer_fill.assign(prepared.book.offer_count(), 0);
+    const Result res = jpclear::build_result(r, prepared.book, none, jpclear::Optimality::limit, int128{920000});
+    ASSERT_FALSE(res.bids.empty());
+    for (const auto& o : res.bids)
+        EXPECT_EQ(jpclear::reason_text(res, o),
+                  "nothing traded: the search for blocks and caps stopped at its limit before it found a trade "
+                  "(raise --node-limit / --time-limit-ms)");
+    const Result proven = jpclear::build_result(r, prepared.book, none);
+    EXPECT_EQ(jpclear::reason_text(proven, proven.bids[0]).find("stopped at its limit"), std::string::npos);
 }
 
 /// Three bids and four offers (AU has two) of 10^9 lots each.
