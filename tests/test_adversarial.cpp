@@ -940,38 +940,31 @@ TEST(AdversarialBlocks, ABlockThatTheLotsLeftWouldFitKeepsTheWelfareWordsAndSays
     why.bid = true;
     why.lots = 25;
     why.part = 10;
-    std::string out;
-    append_reason_text(out, res, why);
-    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit any welfare-maximal allocation that one "
-                   "uniform price supports (a block may be rejected even when the price suits it); 10 lots of offers "
-                   "were left unsold at or below the clearing price 130.00 EUR/t");
+    // The words with `left` lots of offers left at the price.
+    auto words = [&](std::int64_t left) {
+        pl.supply_left = left;
+        std::string out;
+        append_reason_text(out, res, why);
+        return out;
+    };
+    const std::string general = "block not placed: its minimum of 10 lots did not fit any welfare-maximal allocation "
+                                "that one uniform price supports (a block may be rejected even when the price suits it)";
+    const std::string nine_left = "block not placed: its minimum of 10 lots did not fit: only 9 lots of offers were "
+                                  "left unsold at or below the clearing price 130.00 EUR/t";
+    const std::string ten_left = "; 10 lots of offers were left unsold at or below the clearing price 130.00 EUR/t";
+    EXPECT_EQ(words(10), general + ten_left);
     // One lot fewer left and it says that is what did not fit.
-    pl.supply_left = 9;
-    out.clear();
-    append_reason_text(out, res, why);
-    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit: only 9 lots of offers were left unsold at "
-                   "or below the clearing price 130.00 EUR/t");
+    EXPECT_EQ(words(9), nine_left);
     // Unknown (with places): the old words alone.
-    pl.supply_left = -1;
-    out.clear();
-    append_reason_text(out, res, why);
-    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit any welfare-maximal allocation that one "
-                   "uniform price supports (a block may be rejected even when the price suits it)");
+    EXPECT_EQ(words(-1), general);
     // When a limit stopped the search the allocation is only the best found:
     // the words say so instead of claiming no optimum places the block.
     res.optimality = jpclear::Optimality::limit;
-    pl.supply_left = 10;
-    out.clear();
-    append_reason_text(out, res, why);
-    EXPECT_EQ(out, "block not placed: its minimum of 10 lots was left out of the best allocation the search found "
-                   "before it stopped at its limit (optimality limit: an optimum may place it; raise --node-limit / "
-                   "--time-limit-ms); 10 lots of offers were left unsold at or below the clearing price 130.00 EUR/t");
+    EXPECT_EQ(words(10), "block not placed: its minimum of 10 lots was left out of the best allocation the search "
+                         "found before it stopped at its limit (optimality limit: an optimum may place it; raise "
+                         "--node-limit / --time-limit-ms)" + ten_left);
     // What did not fit is still said as such at a limit.
-    pl.supply_left = 9;
-    out.clear();
-    append_reason_text(out, res, why);
-    EXPECT_EQ(out, "block not placed: its minimum of 10 lots did not fit: only 9 lots of offers were left unsold at "
-                   "or below the clearing price 130.00 EUR/t");
+    EXPECT_EQ(words(9), nine_left);
 }
 
 TEST(AdversarialBlocks, EveryOrderABlockStaysFeasibleAtEveryNodeLimit) {
