@@ -579,6 +579,7 @@ private:
             for (const OriginAtPrice& c : pp_.origins) supply_floor_ += std::min(c.below_lots, least_cap);
         }
         in_.assign(pp_.items.size(), 0);
+        price_cap_duals();
         if (capped() && !caps_admit_some_volume(sides)) {
             nodes_ += setup_charge();  // the set-up's work, in nodes (see run())
             return Search::done;
@@ -626,24 +627,28 @@ private:
         struct Node {
             std::size_t i;
             int128 value_in;
+            int128 penalty;  ///< what the decisions so far cost the priced relaxation (duals_)
             Sides sides;
             char decided;  ///< in_[i - 1] on the way to this node; unused at the root
         };
-        std::vector<Node> pending{{i, value_in, s, 0}};
+        std::vector<Node> pending{{i, value_in, 0, s, 0}};
         while (!pending.empty()) {
             const Node node = pending.back();
             pending.pop_back();
             if (node.i > i) in_[node.i - 1] = node.decided;
             if (limit_reached()) return false;
             ++nodes_;
-            if (!visit(node.i, node.value_in, node.sides)) continue;
+            if (!visit(node.i, node.value_in, node.penalty, node.sides)) continue;
             const BlockItem& it = pp_.items[node.i];
             const std::int64_t least = it.at_price ? it.min : it.lots;
             Sides in = node.sides, out = node.sides;
             (it.bid ? in.demand_min : in.supply_min) += least;
             (it.bid ? out.demand_max : out.supply_max) -= it.lots;
-            pending.push_back({node.i + 1, node.value_in, out, 0});  // out: after the whole in subtree
-            pending.push_back({node.i + 1, node.value_in + it.value, in, 1});  // in: next
+            const int128 penalty_in = duals_.active ? duals_.penalty_in[node.i] : 0;
+            const int128 penalty_out = duals_.active ? duals_.penalty_out[node.i] : 0;
+            // out: after the whole in subtree; in: next
+            pending.push_back({node.i + 1, node.value_in, node.penalty + penalty_out, out, 0});
+            pending.push_back({node.i + 1, node.value_in + it.value, node.penalty + penalty_in, in, 1});
         }
         return true;
     }
@@ -651,7 +656,13 @@ private:
     // One node of descend(): bounds, and at a leaf its completion. True when
     // the node's item is to be branched on, false when the node is pruned or
     // is a leaf.
-    bool visit(std::size_t i, int128 value_in, const Sides& s) {
+    bool visit(std::size_t i, int128 value_in, int128 penalty, const Sides& s) {
+        int128 priced_bound = std::numeric_limits<int128>::max();
+        if (duals_.active) {
+            // O(1): prunes before the O(blocks) work below.
+            priced_bound = floor_div(duals_.root - penalty, duals_.scale);
+            if (cannot_improve(priced_bound, std::min(s.demand_max, s.supply_max))) return false;
+        }
         const std::optional<int128> open_value = open_value_bound(i, s);
         if (!open_value) return false;  // demand and supply can no longer meet
         std::int64_t volume_bound = std::min(s.demand_max, s.supply_max);
@@ -666,6 +677,7 @@ private:
         }
         int128 welfare_bound = base_value_ + value_in + *open_value;
         if (cap_relaxation_) welfare_bound = std::min(welfare_bound, price_cap_bound_);  // R[p, p] bounds all of FP(p)
+        welfare_bound = std::min(welfare_bound, priced_bound);
         if (cannot_improve(welfare_bound, volume_bound)) return false;
         if (i == pp_.items.size()) {
             // The first incumbent (divisible orders alone) yields to a search
@@ -683,6 +695,185 @@ private:
             return false;
         }
         return true;
+    }
+
+    // The node bound with the decided blocks fixed (issue 12). R[p, p] bounds
+    // all of FP(p) but is the same at every node, so under a binding cap
+    // nothing pruned a subtree before its leaves, and the rounds of 10^4
+    // orders with 10 % blocks ended at the node limit. Its duals do better.
+    // Take the LP of cap_bound.h at p plus V <= Vf (the most volume the caps
+    // admit at p: every integer allocation keeps to it), and move the cap
+    // rows y_c <= s V, that row and the balance sum x = sum y into the
+    // objective with multipliers lambda_c >= 0, nu >= 0 and mu. For every
+    // allocation the node admits,
+    //     welfare = sum P x - sum A y
+    //            <= sum (P - mu) x + sum (mu - A - lambda_c + s Lambda - nu) y + nu Vf
+    // (Lambda = sum lambda_c; the added terms are zero or positive), and the
+    // right side is separable: each order adds at most its reduced cost
+    // times what it may trade at the node (0 to its lots while open, its
+    // fixed lots once in, nothing once out; a divisible bid above p buys its
+    // lots by rule 4(b), whatever its sign). So the bound at a node is the
+    // price's root bound less what each decision gave up, one addition per
+    // branch: O(1), checked before the node's O(blocks) work.
+    //
+    // It holds for any multipliers, so exactness does not depend on them.
+    // They are read off the LP optimum (cap_bound.h's solution): with its V
+    // inside [0, Vf), lambda_c = t - m_c for an origin cut at its cap at
+    // marginal ask m_c (t: the greedy's threshold), nu = 0, and mu = t -
+    // s Lambda or the marginal bid P_m; at V = Vf, mu = P_m with either
+    // lambda_c = t - m_c and nu = P_m + s Lambda - t, or nu = 0 and the cut
+    // origins' margins priced at zero. The candidate with the least root is
+    // kept; at the optimum's duals the root equals R[p, p], and a decision
+    // against the LP costs its reduced cost, so a subtree that strays from
+    // the LP by more than the gap to the incumbent is pruned at once. All of
+    // it is kept in integers over a common denominator (s = num / den).
+    struct PriceDuals {
+        bool active = false;
+        int128 scale = 1;                      ///< everything below is times this
+        int128 root = 0;                       ///< the bound at the price's root
+        std::vector<int128> penalty_in, penalty_out;  ///< what deciding item k in / out gives up
+    };
+    // Multipliers as integers over a common denominator d: mu = mu_d / d,
+    // lambda_c = lambda_d[c] / d. Reduced costs are then kept times den * d.
+    struct Multipliers {
+        int128 d = 1, mu_d = 0;
+        std::vector<int128> lambda_d;
+        int128 lambda_sum_d = 0;
+        int128 nu_d = 0;  ///< on V <= the most volume the caps admit at p
+    };
+    int128 bid_reduced(const Multipliers& m, std::uint32_t b) const {
+        return checked_mul(share_den_, checked_sub(checked_mul(m.d, book_.bid_price[b]), m.mu_d));
+    }
+    int128 offer_reduced(const Multipliers& m, std::uint32_t o) const {
+        const int128 ask_d = checked_add(checked_mul(m.d, book_.offer_price[o]), m.lambda_d[book_.offer_origin[o]]);
+        return checked_add(checked_mul(share_den_, checked_sub(checked_sub(m.mu_d, ask_d), m.nu_d)),
+                           checked_mul(share_num_, m.lambda_sum_d));
+    }
+    // The root bound of multipliers m at p, times den * d: every order in
+    // range at its reduced cost times its lots, when positive; a divisible
+    // bid above p at it whatever its sign, since rule 4(b) makes it buy in
+    // full at p (an offer below p may stop at its origin's cap instead).
+    int128 priced_root(const Multipliers& m, std::int64_t most_volume) const {
+        int128 total = checked_mul(checked_mul(share_den_, m.nu_d), most_volume);
+        for (std::uint32_t b = 0; b < book_.bid_count(); ++b) {
+            if (book_.bid_price[b] < pp_.p) continue;
+            const int128 cost = bid_reduced(m, b);
+            const bool must_buy = book_.bid_price[b] > pp_.p && book_.bid_min[b] == 0;
+            total = checked_add(total, checked_mul(must_buy ? cost : std::max<int128>(0, cost), book_.bid_lots[b]));
+        }
+        for (std::uint32_t o : offers_by_price_) {
+            if (book_.offer_price[o] > pp_.p) break;
+            total = checked_add(total, checked_mul(std::max<int128>(0, offer_reduced(m, o)), book_.offer_lots[o]));
+        }
+        return total;
+    }
+    void price_cap_duals() {
+        duals_.active = false;
+        try {
+            set_price_cap_duals();
+        } catch (const OverflowError&) {
+            duals_.active = false;  // see below: the other bounds remain
+        }
+    }
+    void set_price_cap_duals() {
+        if (!cap_relaxation_ || pp_.items.empty()) return;
+        const CapRelaxation::Solution lp = cap_relaxation_->solution(pp_.p, pp_.p);
+        if (lp.volume == 0) return;  // R[p, p] = 0 already bounds every node
+        const std::size_t origins = book_.origins.size();
+        std::vector<std::size_t> cut;
+        for (std::size_t c = 0; c < origins; ++c)
+            if (lp.cut[c] && lp.ask_marginal[c] != std::numeric_limits<std::int64_t>::min()) cut.push_back(c);
+        // The LP optimum's duals, by where its V lies. Inside the volumes the
+        // caps admit, one more lot of V costs the threshold t less what it
+        // lifts the caps by: lambda_c = t - m_c (a cut origin's lots below t
+        // are worth t - m_c more than t's), mu = t - s Lambda; or mu may sit
+        // at the demand side's margin P_m. At the largest volume the caps
+        // admit, every origin not cut has sold out, and mu = P_m with each
+        // cut origin's margin priced at zero, lambda_c = mu + s Lambda - m_c,
+        // which solves to Lambda = den (|C| mu - sum m_c) / (den - num |C|).
+        // Each candidate is a valid bound; the least root is kept.
+        std::vector<Multipliers> candidates;
+        {
+            Multipliers m;
+            m.d = share_den_;
+            m.lambda_d.assign(origins, 0);
+            int128 lambda_sum = 0;
+            for (std::size_t c : cut) {
+                const int128 lambda = std::max<int128>(0, static_cast<int128>(lp.threshold) - lp.ask_marginal[c]);
+                m.lambda_d[c] = checked_mul(m.d, lambda);
+                lambda_sum += lambda;
+            }
+            m.lambda_sum_d = checked_mul(m.d, lambda_sum);
+            m.mu_d = checked_sub(checked_mul(share_den_, lp.threshold), checked_mul(share_num_, lambda_sum));
+            candidates.push_back(m);
+            m.mu_d = checked_mul(m.d, lp.bid_marginal);
+            candidates.push_back(m);
+            // And with V <= Vf priced: nu = P_m + s Lambda - t.
+            const int128 nu_d = checked_sub(checked_add(m.mu_d, checked_mul(share_num_, lambda_sum)),
+                                            checked_mul(share_den_, lp.threshold));
+            if (nu_d > 0) {
+                m.nu_d = nu_d;
+                candidates.push_back(m);
+            }
+        }
+        const int128 q = share_den_ - share_num_ * static_cast<int128>(cut.size());
+        if (q > 0 && !cut.empty()) {
+            Multipliers m;
+            m.d = q;
+            m.mu_d = checked_mul(q, lp.bid_marginal);
+            m.lambda_d.assign(origins, 0);
+            int128 margins = 0;
+            for (std::size_t c : cut) margins = checked_add(margins, lp.ask_marginal[c]);
+            const int128 excess = checked_sub(checked_mul(static_cast<int128>(cut.size()), lp.bid_marginal), margins);
+            for (std::size_t c : cut) {
+                const int128 lambda_d = checked_add(checked_mul(q, checked_sub(lp.bid_marginal, lp.ask_marginal[c])),
+                                                    checked_mul(share_num_, excess));
+                m.lambda_d[c] = std::max<int128>(0, lambda_d);
+                m.lambda_sum_d = checked_add(m.lambda_sum_d, m.lambda_d[c]);
+            }
+            candidates.push_back(m);
+        }
+        // Caps of many digits (s = 0.9999999999) can take the scaled figures
+        // past 128 bits: such a candidate is dropped, and without any the
+        // nodes keep the other bounds. Every sum a path can form is checked
+        // here, so the nodes add without checks.
+        std::optional<std::size_t> best;
+        int128 best_root = 0, best_bound = 0;
+        for (std::size_t k = 0; k < candidates.size(); ++k) {
+            try {
+                const int128 root = priced_root(candidates[k], lp.most_volume);
+                const int128 bound = floor_div(root, checked_mul(share_den_, candidates[k].d));
+                if (!best || bound < best_bound) {
+                    best = k;
+                    best_root = root;
+                    best_bound = bound;
+                }
+            } catch (const OverflowError&) {
+            }
+        }
+        if (!best) return;
+        const Multipliers& m = candidates[*best];
+        {
+            duals_.penalty_in.resize(pp_.items.size());
+            duals_.penalty_out.resize(pp_.items.size());
+            int128 most_penalty = 0;
+            for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+                const BlockItem& it = pp_.items[k];
+                const int128 cost = it.bid ? bid_reduced(m, it.order) : offer_reduced(m, it.order);
+                // Open: 0 to lots; out: 0; in: its lots, except that a block at
+                // p, or an offer block cut at its origin's cap, may trade from min.
+                const std::int64_t least = (it.bid && !it.at_price) ? it.lots : it.min;
+                const int128 open = cost > 0 ? checked_mul(cost, it.lots) : 0;
+                const int128 in = cost > 0 ? open : checked_mul(cost, least);
+                duals_.penalty_in[k] = checked_sub(open, in);
+                duals_.penalty_out[k] = open;
+                most_penalty = checked_add(most_penalty, std::max(duals_.penalty_in[k], duals_.penalty_out[k]));
+            }
+            (void)checked_sub(best_root, most_penalty);
+        }
+        duals_.scale = share_den_ * m.d;
+        duals_.root = best_root;
+        duals_.active = true;
     }
 
     // A dive guided by the cap relaxation (issue 12), once per price, before
@@ -1185,6 +1376,7 @@ private:
     std::optional<CapRelaxation> cap_relaxation_;  // capped rounds only
     int128 cap_bound_ = 0;        // its bound over every price
     int128 price_cap_bound_ = 0;  // its bound at the price being searched
+    PriceDuals duals_;            // the node bound's multipliers at that price
 
     PriceProblem pp_;
     std::vector<char> in_;

@@ -100,18 +100,27 @@ public:
     /// full, at it in part or not at all, below it not at all; an offer of
     /// origin c likewise against `ask_marginal[c]` (from below). An origin
     /// taking nothing has ask_marginal = the least int64, a side with V = 0
-    /// the extremes. No claim beyond that: the caller checks what it builds.
+    /// the extremes. `threshold` is the greedy's ask t (origins not cut take
+    /// everything below it) and `cut[c]` says origin c stopped at its cap
+    /// s V instead: with them, block_search.h prices the cap rows (its node
+    /// bound). No claim beyond that: the caller checks what it builds.
     struct Solution {
         std::int64_t volume = 0;
         std::int64_t bid_marginal = std::numeric_limits<std::int64_t>::max();
+        std::int64_t threshold = std::numeric_limits<std::int64_t>::min();
+        std::int64_t most_volume = 0;  ///< the largest integer V the range's capped supply admits
+
         std::vector<std::int64_t> ask_marginal;
+        std::vector<char> cut;
     };
     Solution solution(std::int64_t lo, std::int64_t hi) const {
         Range r = range(lo, hi);
         Solution sol;
         sol.ask_marginal.assign(origins_.size(), std::numeric_limits<std::int64_t>::min());
+        sol.cut.assign(origins_.size(), 0);
         const std::int64_t v = best_volume(r);
         sol.volume = v;
+        sol.most_volume = largest_volume(r);
         if (v == 0) return sol;
         // The bid holding the V-th dearest lot (the last one with lots before it < V).
         const auto k = static_cast<std::size_t>(
@@ -121,6 +130,7 @@ public:
         // The supply greedy of scaled_cost(): the threshold ask t, and each
         // origin cut at its cap or taking all below t (then t is its margin).
         const std::int64_t t = threshold_ask(r, v);
+        sol.threshold = t;
         const int128 cap = cap_units(v);
         for (std::size_t c = 0; c < origins_.size(); ++c) {
             const Origin& o = origins_[c];
@@ -134,6 +144,7 @@ public:
                                      [this](int128 lots, int128 u) { return lots * den() < u; }) -
                     o.lots.begin());
                 if (j > 0) sol.ask_marginal[c] = o.ask[j - 1];
+                sol.cut[c] = 1;
             } else {
                 sol.ask_marginal[c] = t;
             }
