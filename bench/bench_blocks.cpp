@@ -8,7 +8,12 @@
 //                         lithium-refined mix (CN 65 %), where every cap from
 //                         0.2 to 0.65 binds (issue 12): time, proven or not,
 //                         the gap (bound - welfare) / welfare, and, up to
-//                         1000 orders, CBC's time on the same round.
+//                         1000 orders, CBC's time on the same round (up to
+//                         JPCLEAR_BENCH_CBC_MAX_ORDERS, each of its two runs
+//                         stopped after JPCLEAR_BENCH_CBC_TIME_LIMIT_MS,
+//                         default 30000: at 10^4 orders CBC takes minutes).
+//   BM_NodeCost/n         n orders, all blocks, cap 0.3: the CPU time of one
+//                         node of the search, and its ratio to n = 1000.
 //   BM_CbcMip/n           n = 20, 40, 80 orders: clear_with_blocks against
 //                         the same rounds as a MIP in COIN-OR CBC (the test
 //                         suite's oracle, tests/oracle), equal welfare and
@@ -236,11 +241,18 @@ void BM_CappedSearch(benchmark::State& state) {
         state.SkipWithError(("clear_with_blocks' allocation breaks a rule: " + check.reason).c_str());
         return;
     }
-    if (n <= kCappedCbcMaxOrders) {
+    if (n <= env_positive("JPCLEAR_BENCH_CBC_MAX_ORDERS", kCappedCbcMaxOrders)) {
         jpclear::oracle::OracleResult o;
-        const PerCall cbc = time_once([&] { o = jpclear::oracle::solve_with_cbc(book, kCappedCbcTimeLimitMs); });
+        const std::int64_t cbc_limit_ms = env_positive("JPCLEAR_BENCH_CBC_TIME_LIMIT_MS", kCappedCbcTimeLimitMs);
+        const PerCall cbc = time_once([&] { o = jpclear::oracle::solve_with_cbc(book, cbc_limit_ms); });
         state.counters["cbc_ms"] = cbc.wall * 1e3;
         state.counters["cbc_proven"] = o.optimal ? 1 : 0;
+        // CBC's best welfare against the search's, parts per million (0: the
+        // same; below 0: CBC stopped short of it).
+        state.counters["cbc_vs_search_ppm"] =
+            !o.feasible ? -1e6
+            : welfare > 0 ? static_cast<double>(o.welfare - welfare) / static_cast<double>(welfare) * 1e6
+                          : 0.0;
         // Where both prove an optimum they must agree.
         if (o.optimal && outcome.optimality == jpclear::Optimality::proven && o.welfare != welfare) {
             state.SkipWithError(("welfare " + int128_string(welfare) + " != CBC " + int128_string(o.welfare)).c_str());
@@ -252,10 +264,63 @@ void BM_CappedSearch(benchmark::State& state) {
                    "; lithium-refined, time limit " + std::to_string(kCappedTimeLimitMs) + " ms");
 }
 BENCHMARK(BM_CappedSearch)
-    ->ArgsProduct({{1'000, 10'000}, {10, 100}, {20, 30, 40, 50, 65}})
+    ->ArgsProduct({{1'000, 10'000, 100'000}, {10, 100}, {20, 30, 40, 50, 65}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->UseManualTime();
+
+// --- BM_NodeCost -------------------------------------------------------------------
+
+// What one node of the search costs as the blocks grow (issue 12: it used to
+// be O(blocks), about 23 us a node at 10^5 blocks). Every order is a block,
+// cap 0.3 on the lithium-refined mix, so that no round is proven within the
+// limits. Each round is searched with node limits of 20,000 and 220,000;
+// the difference of the two (CPU) over the difference of their nodes is the
+// cost of a node without the set-ups, reported as ns_per_node, and as a
+// ratio to the 10^3-order round measured in the same process.
+constexpr std::int64_t kFewNodes = 20'000, kManyNodes = 220'000;
+
+double node_cost_ns(std::int64_t n) {
+    jpclear::GenerateSpec spec = spec_for(n, 1);
+    spec.block_per_mille = 1000;
+    spec.origin_cap = true;
+    spec.cap_share = jpclear::Decimal::from_units(30, 2);
+    spec.origin_weights = *jpclear::scenario_weights("lithium-refined");
+    const jpclear::Round round = jpclear::generate_round(spec);
+    const jpclear::Prepared prepared = jpclear::prepare(round);
+    if (!prepared.problems.empty()) return -1;
+    auto search = [&](std::int64_t limit, jpclear::BlockSearchOutcome& out) {
+        jpclear::Options options;
+        options.node_limit = limit;
+        return time_once([&] { out = jpclear::clear_with_blocks(prepared.book, options); }).cpu;
+    };
+    std::vector<double> per_node;
+    for (int rep = 0; rep < 3; ++rep) {
+        jpclear::BlockSearchOutcome few, many;
+        const double t_few = search(kFewNodes, few), t_many = search(kManyNodes, many);
+        if (many.optimality == jpclear::Optimality::proven || many.nodes <= few.nodes) return -1;
+        per_node.push_back((t_many - t_few) / static_cast<double>(many.nodes - few.nodes) * 1e9);
+    }
+    return median_value(per_node);
+}
+
+void BM_NodeCost(benchmark::State& state) {
+    const std::int64_t n = state.range(0);
+    double ns = 0, baseline = 0;
+    for (auto _ : state) {
+        baseline = node_cost_ns(1'000);
+        ns = node_cost_ns(n);
+        state.SetIterationTime(ns * 1e-9);
+    }
+    if (ns < 0 || baseline < 0) {
+        state.SkipWithError("a round was proven inside the node limit: no node cost to measure");
+        return;
+    }
+    state.counters["ns_per_node"] = ns;
+    state.counters["vs_1000_orders"] = ns / baseline;
+    state.SetLabel("all blocks, cap 0.3; ns a node (CPU) between node limits 20,000 and 220,000");
+}
+BENCHMARK(BM_NodeCost)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond)->Iterations(1)->UseManualTime();
 
 // --- BM_CbcMip -----------------------------------------------------------------
 

@@ -14,6 +14,14 @@ bool env_is_one(const char* name) {
     return v != nullptr && std::string_view(v) == "1";
 }
 
+std::int64_t env_positive(const char* name, std::int64_t fallback) {
+    const char* v = std::getenv(name);
+    if (v == nullptr) return fallback;
+    char* end = nullptr;
+    const long long parsed = std::strtoll(v, &end, 10);
+    return (end != v && *end == '\0' && parsed > 0) ? static_cast<std::int64_t>(parsed) : fallback;
+}
+
 GenerateSpec spec_for(std::int64_t n, std::uint64_t seed) {
     GenerateSpec spec;
     spec.offers = static_cast<std::uint64_t>((n + 5) / 11);

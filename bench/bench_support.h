@@ -29,6 +29,9 @@ namespace jpclear::bench {
 
 /// True when environment variable `name` is exactly "1".
 bool env_is_one(const char* name);
+/// Environment variable `name` as a positive integer, or `fallback` when it
+/// is unset or not one.
+std::int64_t env_positive(const char* name, std::int64_t fallback);
 
 // --- rounds ------------------------------------------------------------------
 

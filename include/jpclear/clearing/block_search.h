@@ -81,6 +81,7 @@
 #include "jpclear/clearing/cap_bound.h"
 #include "jpclear/clearing/convex.h"
 #include "jpclear/clearing/limits.h"
+#include "jpclear/clearing/lots_tree.h"
 #include "jpclear/clearing/order_book.h"
 #include "jpclear/clearing/pro_rata.h"
 #include "jpclear/clearing/round_facts.h"
@@ -579,6 +580,7 @@ private:
             for (const OriginAtPrice& c : pp_.origins) supply_floor_ += std::min(c.below_lots, least_cap);
         }
         in_.assign(pp_.items.size(), 0);
+        reset_decisions();
         price_cap_duals();
         if (capped() && !caps_admit_some_volume(sides)) {
             nodes_ += setup_charge();  // the set-up's work, in nodes (see run())
@@ -608,7 +610,7 @@ private:
     bool limit_reached() {
         if (nodes_ >= options_.node_limit) return global_stop_ = true;
         if (nodes_ >= price_node_limit_) return true;  // this price's budget (run())
-        work_ += static_cast<std::int64_t>(pp_.items.size() + pp_.origins.size()) + 1;
+        work_ += static_cast<std::int64_t>(pp_.origins.size()) + 1;
         if ((nodes_ & 1023) != 0 && work_ < kWorkPerCheck) return false;
         work_ = 0;
         return global_stop_ = deadline_.limited() && deadline_.passed();
@@ -635,7 +637,13 @@ private:
         while (!pending.empty()) {
             const Node node = pending.back();
             pending.pop_back();
-            if (node.i > i) in_[node.i - 1] = node.decided;
+            if (node.i > i) {
+                retreat_to(node.i - 1);
+                in_[node.i - 1] = node.decided;
+                advance_to(node.i);
+            } else {
+                retreat_to(i);
+            }
             if (limit_reached()) return false;
             ++nodes_;
             if (!visit(node.i, node.value_in, node.penalty, node.sides)) continue;
@@ -671,7 +679,7 @@ private:
             // the caps exactly as a leaf would: it prunes whole subtrees that
             // no choice of the open blocks can make feasible.
             const std::optional<VolumePlan> plan =
-                largest_volume(ranges_with_open(i), std::max<std::int64_t>(1, s.demand_min), s.demand_max);
+                largest_volume(ranges_with_open(), std::max<std::int64_t>(1, s.demand_min), s.demand_max);
             if (!plan) return false;
             volume_bound = std::min(volume_bound, plan->volume);
         }
@@ -904,6 +912,8 @@ private:
             }
             if (limit_reached()) return;
             ++nodes_;
+            retreat_to(0);
+            advance_to(pp_.items.size());
             const std::optional<Completion> c = complete();
             if (c && (c->welfare > best_welfare_ || (c->welfare == best_welfare_ && c->volume > best_volume_))) {
                 best_welfare_ = c->welfare;
@@ -930,11 +940,12 @@ private:
             bool improved = false;
             for (std::size_t k = 0; k < in_.size(); ++k) {
                 if (limit_reached()) {
-                    in_ = path;
+                    restore_decisions(path);
                     return;
                 }
                 ++nodes_;
                 in_[k] = in_[k] ? 0 : 1;
+                redecide(k);
                 const std::optional<Completion> c = complete();
                 if (c && (c->welfare > best_welfare_ || (c->welfare == best_welfare_ && c->volume > best_volume_))) {
                     best_welfare_ = c->welfare;
@@ -943,11 +954,12 @@ private:
                     improved = true;
                 } else {
                     in_[k] = in_[k] ? 0 : 1;
+                    redecide(k);
                 }
             }
             if (!improved) break;
         }
-        in_ = path;
+        restore_decisions(path);
     }
 
     // With every block relaxed to divisible, is there a V that demand can buy
@@ -969,9 +981,8 @@ private:
     // not meet; then the lots of least value a lot are dropped from the side
     // in excess. nullopt when even dropping all of it cannot make them meet.
     std::optional<int128> open_value_bound(std::size_t i, const Sides& s) const {
-        std::int64_t open_bids = 0, open_offers = 0;
-        for (std::size_t k = i; k < pp_.items.size(); ++k)
-            if (!pp_.items[k].at_price) (pp_.items[k].bid ? open_bids : open_offers) += pp_.items[k].lots;
+        // The open strict blocks are those still in the density trees.
+        const std::int64_t open_bids = bid_density_.total_lots(), open_offers = offer_density_.total_lots();
         // Room each side has beyond its must-trade lots and the open strict blocks.
         const std::int64_t demand_flex = s.demand_max - s.demand_min - open_bids;
         const std::int64_t supply_flex = s.supply_max - s.supply_min - open_offers;
@@ -982,18 +993,16 @@ private:
         const std::int64_t diff = open_offers - open_bids;
         if (supply_floor_ > s.demand_max) return std::nullopt;
         int128 value = pp_.value_after[i];
-        auto drop = [&](const std::vector<std::uint32_t>& by_density, std::int64_t need) -> bool {
-            for (std::uint32_t k : by_density) {
-                if (k < i || need <= 0) continue;
-                const BlockItem& it = pp_.items[k];
-                const std::int64_t take = std::min(need, it.lots);
-                value -= it.value * take / it.lots;  // rounded down: the bound stays an upper bound
-                need -= take;
-            }
-            return need <= 0;
+        // Drop `need` lots from one side, those of least value a lot first
+        // (a block's value is its lots times one value a lot, so a part of
+        // one is exact). False when the side has fewer open lots.
+        auto drop = [&value](const LotsTree& by_density, std::int64_t need) -> bool {
+            if (by_density.total_lots() < need) return false;
+            value -= by_density.leading_value(need);
+            return true;
         };
-        if (diff > hi + cut_room_ && !drop(pp_.offers_by_density, diff - hi - cut_room_)) return std::nullopt;
-        if (diff < lo && !drop(pp_.bids_by_density, lo - diff)) return std::nullopt;
+        if (diff > hi + cut_room_ && !drop(offer_density_, diff - hi - cut_room_)) return std::nullopt;
+        if (diff < lo && !drop(bid_density_, lo - diff)) return std::nullopt;
         return value;
     }
 
@@ -1005,76 +1014,168 @@ private:
         int128 full_value;          // welfare when nothing is cut
     };
 
+    // With every item decided (decided_ == items).
     std::vector<OriginRange> origin_ranges() const {
         std::vector<OriginRange> r(pp_.origins.size());
         for (std::size_t c = 0; c < r.size(); ++c) {
             const OriginAtPrice& o = pp_.origins[c];
-            r[c] = {o.below_lots, o.below_lots + o.at_lots, 0, 0, o.below_value};
-        }
-        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
-            const BlockItem& it = pp_.items[k];
-            if (it.bid || !in_[k]) continue;
-            OriginRange& c = r[it.origin];
-            if (it.at_price) {
-                c.lo += it.min;
-                c.hi += it.lots;
-                c.at_min += it.min;
-            } else {
-                c.lo += it.lots;
-                c.hi += it.lots;
-                c.strict_min += it.min;
-                c.full_value += it.value;
-            }
+            const OriginSums& d = origin_sums_[c];
+            r[c] = {o.below_lots + d.lo_in, o.below_lots + o.at_lots + d.hi_in, d.at_min, d.strict_min,
+                    o.below_value + d.value_in};
         }
         return r;
     }
 
-    // Per-origin supply ranges with items before `i` decided and the rest open
-    // (an open offer block may sell anything from 0 to its lots).
-    std::vector<OriginRange> ranges_with_open(std::size_t i) const {
+    // Per-origin supply ranges with the items before decided_ decided and the
+    // rest open (an open offer block may sell anything from 0 to its lots).
+    std::vector<OriginRange> ranges_with_open() const {
         std::vector<OriginRange> r(pp_.origins.size());
         for (std::size_t c = 0; c < r.size(); ++c) {
             const OriginAtPrice& o = pp_.origins[c];
-            r[c] = {o.below_lots, o.below_lots + o.at_lots, 0, 0, 0};
-        }
-        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
-            const BlockItem& it = pp_.items[k];
-            if (it.bid) continue;
-            OriginRange& c = r[it.origin];
-            if (k >= i) {
-                c.hi += it.lots;
-            } else if (in_[k]) {
-                c.lo += it.at_price ? it.min : it.lots;
-                c.hi += it.lots;
-                (it.at_price ? c.at_min : c.strict_min) += it.min;
-            }
+            const OriginSums& d = origin_sums_[c];
+            r[c] = {o.below_lots + d.lo_in, o.below_lots + o.at_lots + d.hi_in + d.open_hi, d.at_min, d.strict_min, 0};
         }
         return r;
     }
 
     // Most welfare origin c can keep when cut to exactly `cap` lots: blocks at p
-    // and below p at their min, then the cheapest remaining lots below p.
+    // and below p at their min, then the cheapest remaining lots below p (its
+    // pool: divisible offers below p and the room of its blocks above their min).
     int128 cut_value(std::size_t c, const OriginRange& r, std::int64_t cap) const {
-        std::int64_t room = cap - r.at_min - r.strict_min;
-        int128 value = 0;
-        // Pool: divisible offers below p and the room of blocks above their
-        // min, all by ask; merged on the fly (few blocks per origin).
-        std::vector<std::pair<std::int64_t, std::int64_t>> pool;  // (A, lots)
-        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
-            const BlockItem& it = pp_.items[k];
-            if (it.bid || it.at_price || !in_[k] || it.origin != c) continue;
-            value += static_cast<int128>(pp_.p - book_.offer_price[it.order]) * it.min;
-            if (it.lots > it.min) pool.push_back({book_.offer_price[it.order], it.lots - it.min});
+        return origin_sums_[c].min_value_in + pool_[c].leading_value(cap - r.at_min - r.strict_min);
+    }
+
+    // --- the decided blocks as sums ---------------------------------------------
+    //
+    // A node used to rebuild its origin ranges, its open lots and its leaf's
+    // completion from every item: O(blocks) a node, so that 10^5 blocks at one
+    // price took seconds per 10^5 nodes (issue 12). The decisions are kept as
+    // sums instead, changed one item at a time as the search moves: per
+    // origin what its decided blocks add, per side the open strict blocks by
+    // value a lot, and per origin its pool for a cut (lots_tree.h). A node
+    // then costs O(origins + log blocks), and a step of the search changes
+    // as many items as it moves down or back up the tree.
+    struct OriginSums {
+        std::int64_t lo_in = 0, hi_in = 0;       // decided-in blocks: least and most they sell
+        std::int64_t at_min = 0, strict_min = 0;  // their mins, at p and below p
+        std::int64_t open_hi = 0;                 // lots of the open offer blocks
+        int128 value_in = 0;                      // decided-in strict blocks' value, sold in full
+        int128 min_value_in = 0;                  // their value at their min
+    };
+
+    // Every item open; the trees built for pp_.
+    void reset_decisions() {
+        const std::size_t n = pp_.items.size(), origins = pp_.origins.size();
+        item_state_.assign(n, kOpen);
+        origin_sums_.assign(origins, OriginSums{});
+        demand_lo_in_ = demand_hi_in_ = 0;
+        bid_value_in_ = 0;
+        decided_ = 0;
+        density_pos_.assign(n, 0);
+        auto fill_density = [&](LotsTree& tree, const std::vector<std::uint32_t>& by_density) {
+            std::vector<std::int64_t> unit;
+            unit.reserve(by_density.size());
+            for (std::uint32_t k : by_density) {
+                const BlockItem& it = pp_.items[k];
+                unit.push_back(it.bid ? book_.bid_price[it.order] - pp_.p : pp_.p - book_.offer_price[it.order]);
+            }
+            tree.assign(std::move(unit));
+            for (std::size_t e = 0; e < by_density.size(); ++e) {
+                density_pos_[by_density[e]] = static_cast<std::uint32_t>(e);
+                tree.set(e, pp_.items[by_density[e]].lots);
+            }
+        };
+        fill_density(bid_density_, pp_.bids_by_density);
+        fill_density(offer_density_, pp_.offers_by_density);
+        for (const BlockItem& it : pp_.items)
+            if (!it.bid) origin_sums_[it.origin].open_hi += it.lots;
+        // Pools, by ask: the divisible offers below p hold their lots; a
+        // strict offer block holds its room above min only while in.
+        pool_pos_.assign(n, 0);
+        item_of_offer_.assign(book_.offer_count(), kNoItem);
+        for (std::uint32_t k = 0; k < n; ++k)
+            if (!pp_.items[k].bid && !pp_.items[k].at_price) item_of_offer_[pp_.items[k].order] = k;
+        std::vector<std::vector<std::int64_t>> unit(origins);
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> divisible;  // (origin, entry) of each divisible offer
+        std::vector<std::int64_t> divisible_lots;
+        for (std::uint32_t o : offers_by_price_) {
+            const std::int64_t A = book_.offer_price[o];
+            if (A >= pp_.p) break;
+            const std::uint32_t c = book_.offer_origin[o];
+            const auto entry = static_cast<std::uint32_t>(unit[c].size());
+            if (book_.offer_min[o] == 0) {
+                divisible.push_back({c, entry});
+                divisible_lots.push_back(book_.offer_lots[o]);
+            } else if (item_of_offer_[o] != kNoItem) {
+                pool_pos_[item_of_offer_[o]] = entry;
+            } else {
+                continue;
+            }
+            unit[c].push_back(pp_.p - A);
         }
-        for (std::uint32_t o : pp_.origins[c].below) pool.push_back({book_.offer_price[o], book_.offer_lots[o]});
-        std::sort(pool.begin(), pool.end());
-        for (auto [ask, lots] : pool) {
-            if (room <= 0) break;
-            const std::int64_t take = std::min(room, lots);
-            value += static_cast<int128>(pp_.p - ask) * take;
-            room -= take;
+        pool_.resize(origins);
+        for (std::size_t c = 0; c < origins; ++c) pool_[c].assign(std::move(unit[c]));
+        for (std::size_t e = 0; e < divisible.size(); ++e) pool_[divisible[e].first].set(divisible[e].second, divisible_lots[e]);
+    }
+
+    // Item k, open, is decided in or out.
+    void decide_item(std::size_t k, bool in) {
+        const BlockItem& it = pp_.items[k];
+        item_state_[k] = in ? kIn : kOut;
+        if (!it.at_price) (it.bid ? bid_density_ : offer_density_).set(density_pos_[k], 0);
+        if (!it.bid) origin_sums_[it.origin].open_hi -= it.lots;
+        if (in) add_in(k, 1);
+    }
+    // Item k, decided, is open again.
+    void reopen_item(std::size_t k) {
+        const BlockItem& it = pp_.items[k];
+        if (item_state_[k] == kIn) add_in(k, -1);
+        item_state_[k] = kOpen;
+        if (!it.at_price) (it.bid ? bid_density_ : offer_density_).set(density_pos_[k], it.lots);
+        if (!it.bid) origin_sums_[it.origin].open_hi += it.lots;
+    }
+    // Adds (sign 1) or takes back (sign -1) what a decided-in item adds.
+    void add_in(std::size_t k, int sign) {
+        const BlockItem& it = pp_.items[k];
+        const std::int64_t least = it.at_price ? it.min : it.lots;
+        if (it.bid) {
+            demand_lo_in_ += sign * least;
+            demand_hi_in_ += sign * it.lots;
+            bid_value_in_ += sign * it.value;
+            return;
         }
-        return value;
+        OriginSums& c = origin_sums_[it.origin];
+        c.lo_in += sign * least;
+        c.hi_in += sign * it.lots;
+        if (it.at_price) {
+            c.at_min += sign * it.min;
+            return;
+        }
+        c.strict_min += sign * it.min;
+        c.value_in += sign * it.value;
+        c.min_value_in += sign * static_cast<int128>(pp_.p - book_.offer_price[it.order]) * it.min;
+        pool_[it.origin].set(pool_pos_[k], sign > 0 ? it.lots - it.min : 0);
+    }
+    // Items from `depth` on open again.
+    void retreat_to(std::size_t depth) {
+        while (decided_ > depth) reopen_item(--decided_);
+    }
+    // Items before `depth` decided as in_ says.
+    void advance_to(std::size_t depth) {
+        for (; decided_ < depth; ++decided_) decide_item(decided_, in_[decided_] != 0);
+    }
+    // A decided item k takes in_[k] again.
+    void redecide(std::size_t k) {
+        reopen_item(k);
+        decide_item(k, in_[k] != 0);
+    }
+    // Every item decided: back to `path`, item by item.
+    void restore_decisions(const std::vector<char>& path) {
+        for (std::size_t k = 0; k < path.size(); ++k)
+            if (in_[k] != path[k]) {
+                in_[k] = path[k];
+                redecide(k);
+            }
     }
 
     // The largest V whose cap floor(s V) is `cap`: ceil((cap + 1) / s) - 1.
@@ -1172,16 +1273,11 @@ private:
         return std::nullopt;
     }
 
+    // The exact completion of a leaf: every item decided (decided_ == items).
     std::optional<Completion> complete() const {
-        std::int64_t demand_lo = pp_.forced_demand, demand_hi = pp_.forced_demand + pp_.demand_at;
-        int128 welfare = pp_.forced_demand_value;
-        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
-            const BlockItem& it = pp_.items[k];
-            if (!it.bid || !in_[k]) continue;
-            demand_lo += it.at_price ? it.min : it.lots;
-            demand_hi += it.lots;
-            welfare += it.value;
-        }
+        const std::int64_t demand_lo = pp_.forced_demand + demand_lo_in_;
+        const std::int64_t demand_hi = pp_.forced_demand + pp_.demand_at + demand_hi_in_;
+        int128 welfare = pp_.forced_demand_value + bid_value_in_;
         const std::vector<OriginRange> r = origin_ranges();
         const std::optional<VolumePlan> plan = largest_volume(r, demand_lo, demand_hi);
         if (!plan || plan->volume == 0) return std::nullopt;
@@ -1218,6 +1314,8 @@ private:
     Allocation build(const Incumbent& inc) {
         pp_ = price_problem(inc.p);
         in_ = inc.in;
+        reset_decisions();
+        advance_to(pp_.items.size());
         Allocation a = empty_allocation();
         a.volume = inc.volume;
         const std::int64_t cap = capped() ? cap_lots(inc.volume) : 0;
@@ -1380,6 +1478,20 @@ private:
 
     PriceProblem pp_;
     std::vector<char> in_;
+    // The decisions as sums (reset_decisions()): items before decided_ are
+    // decided as item_state_ says, the rest open.
+    static constexpr char kOpen = 0, kIn = 1, kOut = 2;
+    static constexpr std::uint32_t kNoItem = std::numeric_limits<std::uint32_t>::max();
+    std::vector<char> item_state_;
+    std::size_t decided_ = 0;
+    std::vector<OriginSums> origin_sums_;
+    std::int64_t demand_lo_in_ = 0, demand_hi_in_ = 0;  // decided-in bid blocks
+    int128 bid_value_in_ = 0;
+    LotsTree bid_density_, offer_density_;  // open strict blocks, least value a lot first
+    std::vector<std::uint32_t> density_pos_;  // item -> its entry there
+    std::vector<LotsTree> pool_;              // per origin, by ask (cut_value())
+    std::vector<std::uint32_t> pool_pos_;     // strict offer item -> its entry in its origin's pool
+    std::vector<std::uint32_t> item_of_offer_;  // offer -> its strict item, or kNoItem
     int128 base_value_ = 0;
     std::int64_t cut_room_ = 0;      // most supply the caps can cut at this price
     std::int64_t supply_floor_ = 0;  // least supply the caps leave at this price
