@@ -12,7 +12,7 @@
 //                         JPCLEAR_BENCH_CBC_MAX_ORDERS, each of its two runs
 //                         stopped after JPCLEAR_BENCH_CBC_TIME_LIMIT_MS,
 //                         default 30000: at 10^4 orders CBC takes minutes).
-//   BM_NodeCost/n         n orders, all blocks, cap 0.3: the CPU time of one
+//   BM_NodeCost/n         n orders, all blocks at two prices, cap 0.2: the CPU time of one
 //                         node of the search, and its ratio to n = 1000.
 //   BM_CbcMip/n           n = 20, 40, 80 orders: clear_with_blocks against
 //                         the same rounds as a MIP in COIN-OR CBC (the test
@@ -273,20 +273,30 @@ BENCHMARK(BM_CappedSearch)
 
 // What one node of the search costs as the blocks grow (issue 12: it used to
 // be O(blocks), about 23 us a node at 10^5 blocks). Every order is a block,
-// cap 0.3 on the lithium-refined mix, so that no round is proven within the
-// limits. Each round is searched with node limits of 20,000 and 220,000;
-// the difference of the two (CPU) over the difference of their nodes is the
-// cost of a node without the set-ups, reported as ns_per_node, and as a
-// ratio to the 10^3-order round measured in the same process.
+// cap 0.2 on the lithium-refined mix, and every bid bids 15000 and every
+// offer asks 14000: two candidate prices, so that few set-ups (O(n log n)
+// each, once per price and widening round) fall between the two limits.
+// Each round is searched with node limits of 20,000 and 220,000; the
+// difference of the two (CPU) over the difference of their nodes is the cost
+// of a node, reported as ns_per_node, and as a ratio to the 10^3-order round
+// measured in the same process.
 constexpr std::int64_t kFewNodes = 20'000, kManyNodes = 220'000;
 
 double node_cost_ns(std::int64_t n) {
     jpclear::GenerateSpec spec = spec_for(n, 1);
     spec.block_per_mille = 1000;
     spec.origin_cap = true;
-    spec.cap_share = jpclear::Decimal::from_units(30, 2);
+    spec.cap_share = jpclear::Decimal::from_units(20, 2);
     spec.origin_weights = *jpclear::scenario_weights("lithium-refined");
-    const jpclear::Round round = jpclear::generate_round(spec);
+    jpclear::Round round = jpclear::generate_round(spec);
+    for (jpclear::Bid& b : round.bids) {
+        b.limit = jpclear::Decimal::from_units(15000, 0);
+        b.currency.reset();
+    }
+    for (jpclear::Offer& o : round.offers) {
+        o.ask = jpclear::Decimal::from_units(14000, 0);
+        o.currency.reset();
+    }
     const jpclear::Prepared prepared = jpclear::prepare(round);
     if (!prepared.problems.empty()) return -1;
     auto search = [&](std::int64_t limit, jpclear::BlockSearchOutcome& out) {
@@ -318,7 +328,7 @@ void BM_NodeCost(benchmark::State& state) {
     }
     state.counters["ns_per_node"] = ns;
     state.counters["vs_1000_orders"] = ns / baseline;
-    state.SetLabel("all blocks, cap 0.3; ns a node (CPU) between node limits 20,000 and 220,000");
+    state.SetLabel("all blocks at two prices, cap 0.2; ns a node (CPU) between node limits 20,000 and 220,000");
 }
 BENCHMARK(BM_NodeCost)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond)->Iterations(1)->UseManualTime();
 

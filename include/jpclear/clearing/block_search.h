@@ -72,6 +72,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -254,7 +255,10 @@ public:
                 price_cap_bound_ = u.cap_ub;
                 switch (search_price(u.p, budget)) {
                 case Search::done: break;
-                case Search::budget: next.push_back(u); break;
+                case Search::budget:
+                    next.push_back(u);
+                    keep_price_problem();
+                    break;
                 case Search::limit:
                     stopped = true;
                     next.push_back(u);
@@ -373,6 +377,15 @@ private:
         divisible_bids_ = make_sweep(std::move(divisible_bids));
         divisible_offers_ = make_sweep(std::move(divisible_offers));
         volume_cap_ = round_volume_cap();
+        std::vector<std::uint32_t> by_id(book_.bid_count() + book_.offer_count());
+        for (std::uint32_t k = 0; k < by_id.size(); ++k) by_id[k] = k;
+        const auto bid_count = static_cast<std::uint32_t>(book_.bid_count());
+        auto id = [&](std::uint32_t k) { return k < bid_count ? book_.bid_id[k] : book_.offer_id[k - bid_count]; };
+        std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t x, std::uint32_t y) { return id(x) < id(y); });
+        bid_rank_.assign(book_.bid_count(), 0);
+        offer_rank_.assign(book_.offer_count(), 0);
+        for (std::uint32_t r = 0; r < by_id.size(); ++r)
+            (by_id[r] < bid_count ? bid_rank_[by_id[r]] : offer_rank_[by_id[r] - bid_count]) = r;
         offers_by_price_.resize(book_.offer_count());
         for (std::uint32_t o = 0; o < offers_by_price_.size(); ++o) offers_by_price_[o] = o;
         std::sort(offers_by_price_.begin(), offers_by_price_.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -486,6 +499,22 @@ private:
 
     // --- FP(p) ------------------------------------------------------------------
 
+    // A price whose budget ran out is searched again in the next, wider
+    // round: its problem is kept for it, as long as all kept problems hold
+    // at most twice the round's orders, instead of being built and sorted
+    // again (O(n log n), more than its nodes cost when few prices are open).
+    static std::size_t entries(const PriceProblem& pp) {
+        std::size_t n = pp.items.size() + pp.bids_at.size() + pp.origins.size();
+        for (const OriginAtPrice& c : pp.origins) n += c.below.size() + c.at.size();
+        return n;
+    }
+    void keep_price_problem() {
+        const std::size_t n = entries(pp_);
+        if (kept_entries_ + n > 2 * (book_.bid_count() + book_.offer_count()) + 1024) return;
+        kept_entries_ += n;
+        kept_problems_[pp_.p] = std::move(pp_);
+    }
+
     PriceProblem price_problem(std::int64_t p) const {
         PriceProblem pp;
         pp.p = p;
@@ -523,7 +552,7 @@ private:
         std::sort(pp.items.begin(), pp.items.end(), [this](const BlockItem& a, const BlockItem& b) {
             if (a.at_price != b.at_price) return !a.at_price;
             if (a.value != b.value) return a.value > b.value;
-            return id_of(a) < id_of(b);
+            return rank_of(a) < rank_of(b);
         });
         pp.value_after.assign(pp.items.size() + 1, 0);
         for (std::size_t i = pp.items.size(); i-- > 0;) pp.value_after[i] = pp.value_after[i + 1] + pp.items[i].value;
@@ -545,8 +574,10 @@ private:
         std::int64_t demand_min, demand_max, supply_min, supply_max;
     };
 
-    std::string_view id_of(const BlockItem& it) const {
-        return it.bid ? book_.bid_id[it.order] : book_.offer_id[it.order];
+    // Ids are unique across bids and offers; their order, ranked once, breaks
+    // ties between items without comparing strings at every set-up.
+    std::uint32_t rank_of(const BlockItem& it) const {
+        return it.bid ? bid_rank_[it.order] : offer_rank_[it.order];
     }
 
     // Searches FP(p) for at most `budget` nodes: done (to the end), budget
@@ -556,7 +587,13 @@ private:
                                 ? std::numeric_limits<std::int64_t>::max()
                                 : nodes_ + budget;
         global_stop_ = false;
-        pp_ = price_problem(p);
+        if (auto kept = kept_problems_.find(p); kept != kept_problems_.end()) {
+            pp_ = std::move(kept->second);
+            kept_entries_ -= entries(pp_);
+            kept_problems_.erase(kept);
+        } else {
+            pp_ = price_problem(p);
+        }
         base_value_ = pp_.forced_demand_value;
         Sides sides{pp_.forced_demand, pp_.forced_demand + pp_.demand_at, 0, 0};
         for (const OriginAtPrice& c : pp_.origins) {
@@ -783,10 +820,45 @@ private:
             duals_.active = false;  // see below: the other bounds remain
         }
     }
+    struct ChosenDuals {
+        Multipliers m;
+        int128 root;
+    };
     void set_price_cap_duals() {
         if (!cap_relaxation_ || pp_.items.empty()) return;
+        // A price searched again in a wider round keeps its multipliers:
+        // choosing them walks every order in range, several times.
+        auto cached = chosen_duals_.find(pp_.p);
+        if (cached == chosen_duals_.end()) cached = chosen_duals_.emplace(pp_.p, choose_duals()).first;
+        if (!cached->second) return;
+        const Multipliers& m = cached->second->m;
+        const int128 best_root = cached->second->root;
+        duals_.penalty_in.resize(pp_.items.size());
+        duals_.penalty_out.resize(pp_.items.size());
+        int128 most_penalty = 0;
+        for (std::size_t k = 0; k < pp_.items.size(); ++k) {
+            const BlockItem& it = pp_.items[k];
+            const int128 cost = it.bid ? bid_reduced(m, it.order) : offer_reduced(m, it.order);
+            // Open: 0 to lots; out: 0; in: its lots, except that a block at
+            // p, or an offer block cut at its origin's cap, may trade from min.
+            const std::int64_t least = (it.bid && !it.at_price) ? it.lots : it.min;
+            const int128 open = cost > 0 ? checked_mul(cost, it.lots) : 0;
+            const int128 in = cost > 0 ? open : checked_mul(cost, least);
+            duals_.penalty_in[k] = checked_sub(open, in);
+            duals_.penalty_out[k] = open;
+            most_penalty = checked_add(most_penalty, std::max(duals_.penalty_in[k], duals_.penalty_out[k]));
+        }
+        (void)checked_sub(best_root, most_penalty);
+        duals_.scale = share_den_ * m.d;
+        duals_.root = best_root;
+        duals_.active = true;
+    }
+
+    // The multipliers of the node bound at pp_.p, and its root bound (times
+    // den * d); nullopt when the LP trades nothing or every candidate overflows.
+    std::optional<ChosenDuals> choose_duals() const {
         const CapRelaxation::Solution lp = cap_relaxation_->solution(pp_.p, pp_.p);
-        if (lp.volume == 0) return;  // R[p, p] = 0 already bounds every node
+        if (lp.volume == 0) return std::nullopt;  // R[p, p] = 0 already bounds every node
         const std::size_t origins = book_.origins.size();
         std::vector<std::size_t> cut;
         for (std::size_t c = 0; c < origins; ++c)
@@ -859,29 +931,8 @@ private:
             } catch (const OverflowError&) {
             }
         }
-        if (!best) return;
-        const Multipliers& m = candidates[*best];
-        {
-            duals_.penalty_in.resize(pp_.items.size());
-            duals_.penalty_out.resize(pp_.items.size());
-            int128 most_penalty = 0;
-            for (std::size_t k = 0; k < pp_.items.size(); ++k) {
-                const BlockItem& it = pp_.items[k];
-                const int128 cost = it.bid ? bid_reduced(m, it.order) : offer_reduced(m, it.order);
-                // Open: 0 to lots; out: 0; in: its lots, except that a block at
-                // p, or an offer block cut at its origin's cap, may trade from min.
-                const std::int64_t least = (it.bid && !it.at_price) ? it.lots : it.min;
-                const int128 open = cost > 0 ? checked_mul(cost, it.lots) : 0;
-                const int128 in = cost > 0 ? open : checked_mul(cost, least);
-                duals_.penalty_in[k] = checked_sub(open, in);
-                duals_.penalty_out[k] = open;
-                most_penalty = checked_add(most_penalty, std::max(duals_.penalty_in[k], duals_.penalty_out[k]));
-            }
-            (void)checked_sub(best_root, most_penalty);
-        }
-        duals_.scale = share_den_ * m.d;
-        duals_.root = best_root;
-        duals_.active = true;
+        if (!best) return std::nullopt;
+        return ChosenDuals{candidates[*best], best_root};
     }
 
     // A dive guided by the cap relaxation (issue 12), once per price, before
@@ -1475,8 +1526,12 @@ private:
     int128 cap_bound_ = 0;        // its bound over every price
     int128 price_cap_bound_ = 0;  // its bound at the price being searched
     PriceDuals duals_;            // the node bound's multipliers at that price
+    std::map<std::int64_t, std::optional<ChosenDuals>> chosen_duals_;  // per price searched
+    std::vector<std::uint32_t> bid_rank_, offer_rank_;  // each order's place among all ids
 
     PriceProblem pp_;
+    std::map<std::int64_t, PriceProblem> kept_problems_;  // keep_price_problem()
+    std::size_t kept_entries_ = 0;
     std::vector<char> in_;
     // The decisions as sums (reset_decisions()): items before decided_ are
     // decided as item_state_ says, the rest open.
