@@ -46,9 +46,12 @@
 // closed when its FP(p) is searched to the end or its bound falls to the
 // incumbent: a search that ends without a limit is exact.
 //
-// Complexity. O(n log n) set-up; O(n) per price examined plus the search over
-// that price's blocks, which is exponential in the worst case (the problem is
-// NP-hard) and bounded by Options::node_limit / time_limit_ms. Without blocks
+// Complexity. O(n log n) set-up; O(n log n) per price set up, plus the search
+// over that price's b blocks, which is exponential in the worst case (the
+// problem is NP-hard) and bounded by Options::node_limit / time_limit_ms. A
+// node costs O(origins + log b): the decisions are kept as sums changed one
+// block at a time (reset_decisions()), and with a cap the node bound prices
+// the cap with the LP's duals in O(1) (price_cap_duals()). Without blocks
 // and caps clear() never comes here: convex.h is the fast path.
 //
 // Limits. They bound the whole search, not only its nodes: the clock is read
@@ -636,10 +639,11 @@ private:
     }
 
     // The clock and the stop flag are read every 1024 nodes, and sooner when
-    // the nodes are costly: a node is O(blocks + origins) (the open-value
-    // bound, the origin ranges), so 1024 nodes of a price with 10^5 blocks
-    // took over a second. `work_` counts that cost; past kWorkPerCheck the
-    // clock is read (a clock read is some 20 ns: negligible per 2^16 steps).
+    // the nodes are costly: a node is O(origins) plus O(log blocks) (the
+    // origin ranges, the kept sums); when it walked the blocks, 1024 nodes of
+    // a price with 10^5 blocks took over a second. `work_` counts that cost;
+    // past kWorkPerCheck the clock is read (a clock read is some 20 ns:
+    // negligible per 2^16 steps).
     static constexpr std::int64_t kWorkPerCheck = std::int64_t{1} << 16;
     std::int64_t setup_charge() const {
         return static_cast<std::int64_t>((book_.bid_count() + book_.offer_count()) / 1024);
@@ -704,7 +708,7 @@ private:
     bool visit(std::size_t i, int128 value_in, int128 penalty, const Sides& s) {
         int128 priced_bound = std::numeric_limits<int128>::max();
         if (duals_.active) {
-            // O(1): prunes before the O(blocks) work below.
+            // O(1): prunes before the O(origins) work below.
             priced_bound = floor_div(duals_.root - penalty, duals_.scale);
             if (cannot_improve(priced_bound, std::min(s.demand_max, s.supply_max))) return false;
         }
@@ -759,7 +763,7 @@ private:
     // fixed lots once in, nothing once out; a divisible bid above p buys its
     // lots by rule 4(b), whatever its sign). So the bound at a node is the
     // price's root bound less what each decision gave up, one addition per
-    // branch: O(1), checked before the node's O(blocks) work.
+    // branch: O(1), checked before the rest of the node's work.
     //
     // It holds for any multipliers, so exactness does not depend on them.
     // They are read off the LP optimum (cap_bound.h's solution): with its V
