@@ -1278,11 +1278,11 @@ TEST(AdversarialLimits, TimeAndNodeLimitsHoldOnAGeneratedCappedRound) {
 // first candidate price, while the optimum sat at a neighbouring one. With
 // iterative widening every open price gets a budget that doubles round by
 // round, so a node limit well past the first budget reaches several prices,
-// and the result stays feasible with a valid bound. (Half the orders are
-// blocks: with one in ten, the node bound of the priced cap now proves this
-// round inside the limit.)
+// and the result stays feasible with a valid bound. (Every order is a block:
+// with fewer, the node bound of the priced cap now proves this round inside
+// the limit.)
 TEST(AdversarialLimits, CappedSearchSpreadsItsNodeLimitOverPrices) {
-    const Round r = capped_lithium_round(2000, 500, "0.3", 500);
+    const Round r = capped_lithium_round(2000, 500, "0.3", 1000);
     const jpclear::Prepared prepared = jpclear::prepare(r);  // the book's ids view the round
     const jpclear::OrderBook& book = prepared.book;
     Options o;
@@ -1337,6 +1337,19 @@ TEST(AdversarialLimits, PricedCapProvesATenThousandOrderRound) {
         welfare -= int128{book.offer_price[k]} * out.allocation.offer_fill[k];
     EXPECT_EQ(out.bound, welfare);
     EXPECT_TRUE(jpclear::price_interval(book, out.allocation).has_value());
+}
+
+// Issue 12: a 2 x 10^4-order round at cap 0.2 whose LP sits at the most
+// volume the caps admit, Vf. With each cap priced as y_c <= s V the node
+// bound kept s Vf's fraction of a lot, worth the cut origins' cap prices,
+// and the search ended at the node limit; pricing y_c <= floor(s Vf) instead
+// (block_search.h, choose_duals()) proves it.
+TEST(AdversarialLimits, CapsFixedAtTheMostVolumeProveARound) {
+    const Round r = capped_lithium_round(18000, 2000, "0.2", 100, 2);
+    const jpclear::Prepared prepared = jpclear::prepare(r);
+    const jpclear::BlockSearchOutcome out = jpclear::clear_with_blocks(prepared.book, Options{});
+    EXPECT_EQ(out.optimality, jpclear::Optimality::proven);
+    EXPECT_TRUE(jpclear::price_interval(prepared.book, out.allocation).has_value());
 }
 
 TEST(AdversarialLimits, StopFlagSetBeforehandStopsAtOnce) {

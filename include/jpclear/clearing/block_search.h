@@ -771,7 +771,12 @@ private:
     // marginal ask m_c (t: the greedy's threshold), nu = 0, and mu = t -
     // s Lambda or the marginal bid P_m; at V = Vf, mu = P_m with either
     // lambda_c = t - m_c and nu = P_m + s Lambda - t, or nu = 0 and the cut
-    // origins' margins priced at zero. The candidate with the least root is
+    // origins' margins priced at zero, or (Multipliers::fixed_caps) the caps
+    // written y_c <= floor(s Vf), which every allocation at p keeps to as
+    // well since V <= Vf, with lambda_c = t - m_c and nu = P_m - t: that one
+    // drops s Vf's fraction of a lot at each cut origin, worth lambda_c, which
+    // no whole-lot allocation can use (it proved the 10^5-order rounds the
+    // others left at the node limit). The candidate with the least root is
     // kept; at the optimum's duals the root equals R[p, p], and a decision
     // against the LP costs its reduced cost, so a subtree that strays from
     // the LP by more than the gap to the incumbent is pruned at once. All of
@@ -789,14 +794,19 @@ private:
         std::vector<int128> lambda_d;
         int128 lambda_sum_d = 0;
         int128 nu_d = 0;  ///< on V <= the most volume the caps admit at p
+        /// The caps as y_c <= floor(s Vf), a constant, instead of y_c <= s V:
+        /// also true of every allocation at p (V <= Vf), and lower by the
+        /// fraction of s Vf that no whole lot can use.
+        bool fixed_caps = false;
+        std::int64_t fixed_cap = 0;
     };
     int128 bid_reduced(const Multipliers& m, std::uint32_t b) const {
         return checked_mul(share_den_, checked_sub(checked_mul(m.d, book_.bid_price[b]), m.mu_d));
     }
     int128 offer_reduced(const Multipliers& m, std::uint32_t o) const {
         const int128 ask_d = checked_add(checked_mul(m.d, book_.offer_price[o]), m.lambda_d[book_.offer_origin[o]]);
-        return checked_add(checked_mul(share_den_, checked_sub(checked_sub(m.mu_d, ask_d), m.nu_d)),
-                           checked_mul(share_num_, m.lambda_sum_d));
+        const int128 cost = checked_mul(share_den_, checked_sub(checked_sub(m.mu_d, ask_d), m.nu_d));
+        return m.fixed_caps ? cost : checked_add(cost, checked_mul(share_num_, m.lambda_sum_d));
     }
     // The root bound of multipliers m at p, times den * d: every order in
     // range at its reduced cost times its lots, when positive; a divisible
@@ -804,6 +814,7 @@ private:
     // full at p (an offer below p may stop at its origin's cap instead).
     int128 priced_root(const Multipliers& m, std::int64_t most_volume) const {
         int128 total = checked_mul(checked_mul(share_den_, m.nu_d), most_volume);
+        if (m.fixed_caps) total = checked_add(total, checked_mul(checked_mul(share_den_, m.lambda_sum_d), m.fixed_cap));
         for (std::uint32_t b = 0; b < book_.bid_count(); ++b) {
             if (book_.bid_price[b] < pp_.p) continue;
             const int128 cost = bid_reduced(m, b);
@@ -899,6 +910,21 @@ private:
                 m.nu_d = nu_d;
                 candidates.push_back(m);
             }
+            // The same prices with the caps fixed at floor(s Vf): at the most
+            // volume the caps admit they bind there, and s Vf's fraction is
+            // worth lambda_c a lot to each cut origin. nu = P_m - t.
+            Multipliers fixed;
+            fixed.d = 1;
+            fixed.mu_d = lp.bid_marginal;
+            fixed.nu_d = std::max<int128>(0, static_cast<int128>(lp.bid_marginal) - lp.threshold);
+            fixed.lambda_d.assign(origins, 0);
+            for (std::size_t c : cut) {
+                fixed.lambda_d[c] = std::max<int128>(0, static_cast<int128>(lp.threshold) - lp.ask_marginal[c]);
+                fixed.lambda_sum_d += fixed.lambda_d[c];
+            }
+            fixed.fixed_caps = true;
+            fixed.fixed_cap = cap_lots(lp.most_volume);
+            candidates.push_back(fixed);
         }
         const int128 q = share_den_ - share_num_ * static_cast<int128>(cut.size());
         if (q > 0 && !cut.empty()) {
