@@ -193,6 +193,8 @@ TEST(FastReader, ReadsCleanShapesAsTheCarefulReaderDoes) {
         "certified": false}])"));
     expect_fast_reads(round_with(R"("logistics": {"routes": [{"from": "AU", "to": "NL", "freight": "12.5",
         "currency": null, "capacity_lots": null}, {"from": "CL", "to": "NL", "freight": 0, "capacity_lots": 0}]})"));
+    // A byte order mark, as spreadsheet tools write one.
+    expect_fast_reads("\xEF\xBB\xBF" + round_with(""));
     // Fields in any order, blanks anywhere.
     expect_fast_reads("\n\t {\"offers\": [] ,\"bids\":[],\"currency\":\"EUR\",\"material\":{\"lot_tonnes\":\"1\","
                       "\"code\":\"X\"},\"round\":\"r\",\"format\":\"other/9\"}\r\n ");
@@ -291,7 +293,9 @@ TEST(FastReader, LeavesBrokenAndHostileTextToTheCarefulReader) {
         round_with("") + " x",
         round_with("") + std::string(1, '\0') + "junk",
         std::string(1, '\0') + round_with(""),
-        "\xEF\xBB\xBF" + round_with(""),  // the careful reader skips a byte order mark itself
+        "\xEF\xBB\xBF",
+        "\xEF\xBB\xBF   ",
+        "\xEF\xBB\xBF\xEF\xBB\xBF" + round_with(""),  // one mark is skipped, not two
         round_with(R"("colour": "blue")"),
         round_with(R"("currency": "JPY")"),
         round_with(R"("fx": {"JPY": "1", "JPY": "2"})"),

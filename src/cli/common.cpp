@@ -12,6 +12,7 @@
 #include "jpclear/plausibility.h"
 
 #include "cli/commands.h"
+#include "io/json_fast_reader.h"
 
 namespace jpclear::cli {
 
@@ -153,8 +154,9 @@ Input load_round(const po::variables_map& vm, spdlog::logger& log) {
     const std::string round_path = vm["round"].as<std::string>();
     RoundRead read;
     if (round_path == "-") {
+        // Parsed in place: read_standard_input() leaves the parser's padding.
         if (std::optional<std::string> text = read_standard_input(limits, read.problems))
-            read = read_round_json(*text, limits, sources);
+            read = io_detail::read_round(*text, text->capacity(), limits, sources);
     } else {
         read = read_round_file(round_path, limits, sources);
     }

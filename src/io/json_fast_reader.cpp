@@ -362,8 +362,13 @@ private:
 
 std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
                                      const OrderSources& sources) {
-    // A byte order mark the careful reader skips; rare enough to leave to it.
-    if (text.size() > limits.max_bytes || text.starts_with("\xEF\xBB\xBF")) return std::nullopt;
+    if (text.size() > limits.max_bytes) return std::nullopt;
+    // A byte order mark, as spreadsheet tools and Windows editors write one:
+    // skipped, as the careful reader skips it, rather than sent there.
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+        readable -= 3;
+    }
     simdjson::padded_string copy;
     const char* data = text.data();
     std::size_t capacity = readable;

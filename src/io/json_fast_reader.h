@@ -31,4 +31,10 @@ std::optional<Round> read_round_fast(std::string_view text, std::size_t readable
 /// The careful reader (nlohmann-json SAX), with every problem and its path.
 RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, const OrderSources& sources);
 
+/// read_round_json() for a text with `readable` bytes from text.data() (its
+/// buffer's capacity, when read_text_file() or read_standard_input() made
+/// it): the fast reader then parses it in place instead of copying it.
+RoundRead read_round(std::string_view text, std::size_t readable, const ReadLimits& limits,
+                     const OrderSources& sources);
+
 }  // namespace jpclear::io_detail

@@ -877,19 +877,16 @@ RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, co
     return out;
 }
 
-}  // namespace io_detail
-
-namespace {
-
 // The fast reader when it is sure, else the careful one (json_fast_reader.h).
 RoundRead read_round(std::string_view text, std::size_t readable, const ReadLimits& limits,
                      const OrderSources& sources) {
-    if (std::optional<Round> round = io_detail::read_round_fast(text, readable, limits, sources))
-        return {{}, std::move(round)};
-    return io_detail::read_round_careful(text, limits, sources);
+    if (std::optional<Round> round = read_round_fast(text, readable, limits, sources)) return {{}, std::move(round)};
+    return read_round_careful(text, limits, sources);
 }
 
-}  // namespace
+}  // namespace io_detail
+
+using io_detail::read_round;
 
 RoundRead read_round_json(std::string_view text, const ReadLimits& limits, const OrderSources& sources) {
     return read_round(text, text.size(), limits, sources);
