@@ -1274,6 +1274,26 @@ TEST(AdversarialLimits, TimeAndNodeLimitsHoldOnAGeneratedCappedRound) {
     expect_within_limit(r, one_node, 200 + limit_slack_ms());
 }
 
+// Welfare of an allocation of `book`, tick-lots.
+int128 welfare_of(const jpclear::OrderBook& book, const jpclear::Allocation& a) {
+    int128 welfare = 0;
+    for (std::size_t b = 0; b < book.bid_count(); ++b) welfare += int128{book.bid_price[b]} * a.bid_fill[b];
+    for (std::size_t k = 0; k < book.offer_count(); ++k) welfare -= int128{book.offer_price[k]} * a.offer_fill[k];
+    return welfare;
+}
+
+// The search with default options proves `r` in fewer than `most_nodes`
+// nodes: its bound is the welfare of a price-consistent allocation.
+void expect_proven_within(const Round& r, std::int64_t most_nodes) {
+    const jpclear::Prepared prepared = jpclear::prepare(r);  // the book's ids view the round
+    const jpclear::OrderBook& book = prepared.book;
+    const jpclear::BlockSearchOutcome out = jpclear::clear_with_blocks(book, Options{});
+    EXPECT_EQ(out.optimality, jpclear::Optimality::proven);
+    EXPECT_LT(out.nodes, most_nodes);
+    EXPECT_EQ(out.bound, welfare_of(book, out.allocation));
+    EXPECT_TRUE(jpclear::price_interval(book, out.allocation).has_value());
+}
+
 // Issue 12: the search once spent its whole node limit depth-first at the
 // first candidate price, while the optimum sat at a neighbouring one. With
 // iterative widening every open price gets a budget that doubles round by
@@ -1292,11 +1312,7 @@ TEST(AdversarialLimits, CappedSearchSpreadsItsNodeLimitOverPrices) {
     EXPECT_GE(out.prices, 2);
     EXPECT_LE(out.nodes, o.node_limit);
     EXPECT_TRUE(out.allocation.volume == 0 || jpclear::price_interval(book, out.allocation).has_value());
-    int128 welfare = 0;
-    for (std::size_t b = 0; b < book.bid_count(); ++b) welfare += int128{book.bid_price[b]} * out.allocation.bid_fill[b];
-    for (std::size_t k = 0; k < book.offer_count(); ++k)
-        welfare -= int128{book.offer_price[k]} * out.allocation.offer_fill[k];
-    EXPECT_GE(out.bound, welfare);
+    EXPECT_GE(out.bound, welfare_of(book, out.allocation));
 }
 
 // Issue 12: a 260-order round, three blocks in ten, cap 0.5, whose
@@ -1306,18 +1322,7 @@ TEST(AdversarialLimits, CappedSearchSpreadsItsNodeLimitOverPrices) {
 // price at the LP's choice of blocks; with that incumbent the bounds close
 // every price, so the search ends proven, well inside the limit.
 TEST(AdversarialLimits, CapRelaxationDiveProvesASmallCappedRound) {
-    const Round r = capped_lithium_round(200, 60, "0.5", 300, 12);
-    const jpclear::Prepared prepared = jpclear::prepare(r);
-    const jpclear::OrderBook& book = prepared.book;
-    const jpclear::BlockSearchOutcome out = jpclear::clear_with_blocks(book, Options{});
-    EXPECT_EQ(out.optimality, jpclear::Optimality::proven);
-    EXPECT_LT(out.nodes, 200'000);
-    int128 welfare = 0;
-    for (std::size_t b = 0; b < book.bid_count(); ++b) welfare += int128{book.bid_price[b]} * out.allocation.bid_fill[b];
-    for (std::size_t k = 0; k < book.offer_count(); ++k)
-        welfare -= int128{book.offer_price[k]} * out.allocation.offer_fill[k];
-    EXPECT_EQ(out.bound, welfare);
-    EXPECT_TRUE(jpclear::price_interval(book, out.allocation).has_value());
+    expect_proven_within(capped_lithium_round(200, 60, "0.5", 300, 12), 200'000);
 }
 
 // Issue 12: a 10^4-order round, one order in ten a block, cap 0.2 on the
@@ -1325,18 +1330,7 @@ TEST(AdversarialLimits, CapRelaxationDiveProvesASmallCappedRound) {
 // it ended at the 2M-node limit 0.035 % below its bound; priced at every node
 // (block_search.h, price_cap_duals()) it is proven, far inside the limit.
 TEST(AdversarialLimits, PricedCapProvesATenThousandOrderRound) {
-    const Round r = capped_lithium_round(9000, 1000, "0.2", 100);
-    const jpclear::Prepared prepared = jpclear::prepare(r);
-    const jpclear::OrderBook& book = prepared.book;
-    const jpclear::BlockSearchOutcome out = jpclear::clear_with_blocks(book, Options{});
-    EXPECT_EQ(out.optimality, jpclear::Optimality::proven);
-    EXPECT_LT(out.nodes, 1'000'000);
-    int128 welfare = 0;
-    for (std::size_t b = 0; b < book.bid_count(); ++b) welfare += int128{book.bid_price[b]} * out.allocation.bid_fill[b];
-    for (std::size_t k = 0; k < book.offer_count(); ++k)
-        welfare -= int128{book.offer_price[k]} * out.allocation.offer_fill[k];
-    EXPECT_EQ(out.bound, welfare);
-    EXPECT_TRUE(jpclear::price_interval(book, out.allocation).has_value());
+    expect_proven_within(capped_lithium_round(9000, 1000, "0.2", 100), 1'000'000);
 }
 
 // Issue 12: a 2 x 10^4-order round at cap 0.2 whose LP sits at the most
@@ -1345,11 +1339,7 @@ TEST(AdversarialLimits, PricedCapProvesATenThousandOrderRound) {
 // and the search ended at the node limit; pricing y_c <= floor(s Vf) instead
 // (block_search.h, choose_duals()) proves it.
 TEST(AdversarialLimits, CapsFixedAtTheMostVolumeProveARound) {
-    const Round r = capped_lithium_round(18000, 2000, "0.2", 100, 2);
-    const jpclear::Prepared prepared = jpclear::prepare(r);
-    const jpclear::BlockSearchOutcome out = jpclear::clear_with_blocks(prepared.book, Options{});
-    EXPECT_EQ(out.optimality, jpclear::Optimality::proven);
-    EXPECT_TRUE(jpclear::price_interval(prepared.book, out.allocation).has_value());
+    expect_proven_within(capped_lithium_round(18000, 2000, "0.2", 100, 2), 2'000'000);
 }
 
 TEST(AdversarialLimits, StopFlagSetBeforehandStopsAtOnce) {
