@@ -148,10 +148,20 @@ private:
         static_assert(N <= 32);
         for (auto item : object) {
             od::field field;
-            std::string_view key;
-            if (std::move(item).get(field) || field.unescaped_key().get(key)) return false;
+            if (std::move(item).get(field)) return false;
+            // The key as it is written; only a key with an escape ("\u0069d")
+            // is decoded. Decoding every key would write it into simdjson's
+            // string buffer, memory the size of the text that a clean round
+            // never needs.
+            const od::raw_json_string key = field.key();
             std::size_t i = 0;
-            while (i < N && names[i] != key) ++i;
+            while (i < N && !key.unsafe_is_equal(names[i])) ++i;
+            if (i == N && has_escape(key)) {
+                std::string_view decoded;
+                if (field.unescaped_key().get(decoded)) return false;
+                i = 0;
+                while (i < N && names[i] != decoded) ++i;
+            }
             if (i == N || (seen & bit(i)) || (forbidden & bit(i))) return false;
             seen |= bit(i);
             od::value& value = field.value();
@@ -165,6 +175,15 @@ private:
             if (!on_field(i, value)) return false;
         }
         return (seen & required) == required;
+    }
+
+    // Whether a well-formed string (simdjson checked it) holds an escape: an
+    // escaped quote comes after a backslash, so the first quote ends it
+    // unless a backslash came first.
+    static bool has_escape(const od::raw_json_string& s) {
+        for (const char* p = s.raw(); *p != '"'; ++p)
+            if (*p == '\\') return true;
+        return false;
     }
 
     template <std::size_t N, class OnField>
@@ -306,9 +325,28 @@ private:
     // --- values ---------------------------------------------------------------
     static bool text(od::value& v, std::string& out) {
         std::string_view s;
-        if (v.get_string().get(s) || !is_utf8(s)) return false;
+        if (!string_value(v, s)) return false;
         out.assign(s);
         return true;
+    }
+
+    // A string's text. Without an escape it is the bytes between the quotes,
+    // read where they lie (simdjson checked the document's UTF-8 and its
+    // control characters); only a string with an escape is decoded, into
+    // simdjson's string buffer, and checked again.
+    static bool string_value(od::value& v, std::string_view& out) {
+        od::json_type type;
+        if (v.type().get(type) || type != od::json_type::string) return false;
+        std::string_view token = v.raw_json_token();
+        while (!token.empty() && is_blank(token.back())) token.remove_suffix(1);
+        if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
+            const std::string_view inner = token.substr(1, token.size() - 2);
+            if (inner.find('\\') == std::string_view::npos) {
+                out = inner;
+                return true;
+            }
+        }
+        return !v.get_string().get(out) && is_utf8(out);
     }
     static bool text(od::value& v, std::optional<std::string>& out) { return text(v, out.emplace()); }
 
@@ -320,7 +358,7 @@ private:
         if (v.type().get(type)) return false;
         std::string_view s;
         if (type == od::json_type::string) {
-            if (v.get_string().get(s)) return false;
+            if (!string_value(v, s)) return false;
             return parsed(Decimal::parse(s, false), out);
         }
         if (type != od::json_type::number) return false;
