@@ -46,6 +46,24 @@ with tempfile.TemporaryDirectory() as tmp:
           g.returncode == 0 and mapped.returncode == 0 and len(mapped.stdout) > 4 << 20
           and mapped.stdout == plain.stdout, mapped.stderr[:300] + plain.stderr[:300])
 
+    # A round file of 1 MiB or more is mapped, not copied (src/cli/mapped_file.h),
+    # and parsed where it lies; standard input is read. Both give the same bytes,
+    # also when the file ends exactly at a page boundary, where the reader's
+    # padding is the page the command maps after it.
+    with open(big) as f:
+        big_text = f.read()
+    from_stdin = run("clear", "-", input=big_text)
+    check("a mapped round file clears as the same text on standard input",
+          from_stdin.returncode == 0 and from_stdin.stdout == mapped.stdout, from_stdin.stderr[:300])
+    paged = os.path.join(tmp, "paged.json")
+    size = len(big_text.encode())
+    with open(paged, "w") as f:
+        f.write(big_text + " " * ((-size) % 65536))
+    on_boundary = run("clear", paged)
+    check("a mapped round file that ends on a page boundary reads as it should",
+          os.path.getsize(paged) % 65536 == 0 and on_boundary.returncode == 0 and on_boundary.stdout == mapped.stdout,
+          on_boundary.stderr[:300])
+
     # Permuting the orders changes nothing but the listing order.
     doc = json.load(open(ROUND))
     rnd = random.Random(7)

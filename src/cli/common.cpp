@@ -12,6 +12,7 @@
 #include "jpclear/plausibility.h"
 
 #include "cli/commands.h"
+#include "cli/mapped_file.h"
 #include "io/json_fast_reader.h"
 
 namespace jpclear::cli {
@@ -157,7 +158,9 @@ Input load_round(const po::variables_map& vm, spdlog::logger& log) {
         // Parsed in place: read_standard_input() leaves the parser's padding.
         if (std::optional<std::string> text = read_standard_input(limits, read.problems))
             read = io_detail::read_round(*text, text->capacity(), limits, sources);
-    } else {
+    } else if (std::optional<MappedFile> mapped = MappedFile::map(round_path, limits, read.problems)) {
+        read = io_detail::read_round(mapped->text(), mapped->readable(), limits, sources);
+    } else if (read.problems.empty()) {
         read = read_round_file(round_path, limits, sources);
     }
     Problems reading = std::move(read.problems);
