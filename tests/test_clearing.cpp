@@ -1028,6 +1028,47 @@ TEST(Awards, FrontToFrontInSpecOrder) {
     EXPECT_EQ(got, want);
 }
 
+// The sort keys carry the first 8 bytes of the id; ids that share them, that
+// are prefixes of each other, or that hold bytes above 0x7f must still come
+// in the order of (price, whole id) that section 7 names.
+TEST(Awards, SameAsSortingByPriceThenWholeId) {
+    const std::vector<std::string> stems = {"", "a", "lot-0000", "lot-0000-", "lot-00001", "\xc3\xa9t\xc3\xa9", "zz"};
+    jpclear::test::Rng rng(91);
+    for (int t = 0; t < 200; ++t) {
+        HandBook h;
+        const auto bids = rng.range(1, 40), offers = rng.range(1, 40);
+        int serial = 0;
+        auto id = [&] {
+            std::string s = rng.pick(stems);
+            if (rng.percent(67)) s += std::to_string(rng.range(0, 29));
+            return s + "#" + std::to_string(serial++);  // unique, and a suffix past the prefix
+        };
+        for (std::int64_t i = 0; i < bids; ++i) h.bid(id(), rng.range(100, 102), rng.range(1, 5));
+        for (std::int64_t i = 0; i < offers; ++i) h.offer(id(), rng.range(99, 101), rng.range(1, 5));
+        const Allocation a = jpclear::clear_convex(h.book);
+        // The reference: the comparison spelled out, on whole ids.
+        std::vector<std::uint32_t> b_order, o_order;
+        for (std::uint32_t b = 0; b < h.book.bid_count(); ++b)
+            if (a.bid_fill[b] > 0) b_order.push_back(b);
+        for (std::uint32_t o = 0; o < h.book.offer_count(); ++o)
+            if (a.offer_fill[o] > 0) o_order.push_back(o);
+        std::sort(b_order.begin(), b_order.end(), [&](std::uint32_t i, std::uint32_t j) {
+            return std::pair(-h.book.bid_price[i], h.book.bid_id[i]) < std::pair(-h.book.bid_price[j], h.book.bid_id[j]);
+        });
+        std::sort(o_order.begin(), o_order.end(), [&](std::uint32_t i, std::uint32_t j) {
+            return std::pair(h.book.offer_price[i], h.book.offer_id[i]) <
+                   std::pair(h.book.offer_price[j], h.book.offer_id[j]);
+        });
+        std::vector<std::uint32_t> b_seen, o_seen;
+        for (const auto& m : jpclear::match_awards(h.book, a)) {
+            if (b_seen.empty() || b_seen.back() != m.bid) b_seen.push_back(m.bid);
+            if (o_seen.empty() || o_seen.back() != m.offer) o_seen.push_back(m.offer);
+        }
+        ASSERT_EQ(b_seen, b_order) << "round " << t;
+        ASSERT_EQ(o_seen, o_order) << "round " << t;
+    }
+}
+
 TEST(Awards, NoneWithoutTrade) {
     HandBook h;
     h.bid("b", 10, 1).offer("o", 20, 1);

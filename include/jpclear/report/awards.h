@@ -4,11 +4,14 @@
 // Accepted bids in order of P descending then id, accepted offers in order of
 // A ascending then id, filled against each other front to front: one award
 // per (bid, offer) pair that shares lots. Sorting the accepted orders makes
-// this O(a log a) for a accepted orders; it is report work, kept out of the
+// this O(a log a) for a accepted orders (the keys hold the id's first bytes, 24
+// bytes an accepted order while sorting); it is report work, kept out of the
 // clearing core.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "jpclear/clearing/allocation.h"
@@ -22,20 +25,49 @@ struct AwardLots {
     std::int64_t lots;
 };
 
+namespace detail {
+
+/// An accepted order as the award sort sees it: price first, then the id's
+/// first 8 bytes as one big-endian number (shorter ids padded with zeros),
+/// so that most ties of price are broken without a call to memcmp. Equal
+/// prefixes fall back to the whole ids: the order is exactly (price, id).
+struct AwardKey {
+    std::int64_t price;
+    std::uint64_t id_prefix;
+    std::uint32_t order;
+};
+
+inline std::uint64_t id_prefix(std::string_view id) {
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+        key = key << 8 | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+    return key;
+}
+
+// `price` is negated for bids, so that both sides sort ascending.
+inline void sort_awarded(std::vector<AwardKey>& keys, const std::vector<std::string_view>& ids) {
+    std::sort(keys.begin(), keys.end(), [&](const AwardKey& a, const AwardKey& b) {
+        if (a.price != b.price) return a.price < b.price;
+        if (a.id_prefix != b.id_prefix) return a.id_prefix < b.id_prefix;
+        return ids[a.order] < ids[b.order];
+    });
+}
+
+}  // namespace detail
+
 inline std::vector<AwardLots> match_awards(const OrderBook& book, const Allocation& a) {
-    std::vector<std::uint32_t> bids, offers;
+    std::vector<detail::AwardKey> bid_keys, offer_keys;
     for (std::uint32_t b = 0; b < book.bid_count(); ++b)
-        if (a.bid_fill[b] > 0) bids.push_back(b);
+        if (a.bid_fill[b] > 0) bid_keys.push_back({-book.bid_price[b], detail::id_prefix(book.bid_id[b]), b});
     for (std::uint32_t o = 0; o < book.offer_count(); ++o)
-        if (a.offer_fill[o] > 0) offers.push_back(o);
-    std::sort(bids.begin(), bids.end(), [&](std::uint32_t i, std::uint32_t j) {
-        if (book.bid_price[i] != book.bid_price[j]) return book.bid_price[i] > book.bid_price[j];
-        return book.bid_id[i] < book.bid_id[j];
-    });
-    std::sort(offers.begin(), offers.end(), [&](std::uint32_t i, std::uint32_t j) {
-        if (book.offer_price[i] != book.offer_price[j]) return book.offer_price[i] < book.offer_price[j];
-        return book.offer_id[i] < book.offer_id[j];
-    });
+        if (a.offer_fill[o] > 0) offer_keys.push_back({book.offer_price[o], detail::id_prefix(book.offer_id[o]), o});
+    detail::sort_awarded(bid_keys, book.bid_id);
+    detail::sort_awarded(offer_keys, book.offer_id);
+    std::vector<std::uint32_t> bids(bid_keys.size()), offers(offer_keys.size());
+    for (std::size_t i = 0; i < bids.size(); ++i) bids[i] = bid_keys[i].order;
+    for (std::size_t i = 0; i < offers.size(); ++i) offers[i] = offer_keys[i].order;
+    bid_keys = {};
+    offer_keys = {};
     std::vector<AwardLots> out;
     out.reserve(bids.size() + offers.size());
     std::size_t i = 0, j = 0;
