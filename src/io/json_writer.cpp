@@ -100,6 +100,16 @@ public:
         return *this;
     }
     Writer& key(std::string_view k) { return str(k).raw(": "); }
+    /// A field name of the formats (a literal in this file: ASCII letters and
+    /// '_'), appended with its quotes at once: a million orders each write
+    /// half a dozen, and scanning them for escapes was a tenth of writing.
+    template <std::size_t N>
+    Writer& key(const char (&name)[N]) {
+        out_.push_back('"');
+        out_.append(name, N - 1);
+        out_.append("\": ", 3);
+        return *this;
+    }
 
 private:
     static bool plain_ascii(char c) {

@@ -233,10 +233,15 @@ public:
         char buf[40];
         char* const end = buf + sizeof buf;
         char* p = end;
-        do {
+        while (mag > UINT64_MAX) {  // 64-bit steps for the rest, as in normalise()
             *--p = static_cast<char>('0' + static_cast<int>(mag % 10));
             mag /= 10;
-        } while (mag != 0);
+        }
+        auto low = static_cast<std::uint64_t>(mag);
+        do {
+            *--p = static_cast<char>('0' + static_cast<int>(low % 10));
+            low /= 10;
+        } while (low != 0);
         // The coefficient's digits, `scale_` of them after the point, then
         // zeros out to `frac`; "0" before the point when nothing else is.
         const std::ptrdiff_t whole = (end - p) - scale_;
@@ -280,6 +285,17 @@ private:
     void normalise() {
         if (coef_ == 0) {
             scale_ = 0;
+            return;
+        }
+        // Most coefficients (prices, lots) fit 64 bits, where a division by
+        // 10 is a multiplication; a 128-bit one is a library call.
+        if (coef_ >= INT64_MIN && coef_ <= INT64_MAX) {
+            auto c = static_cast<std::int64_t>(coef_);
+            while (scale_ > 0 && c % 10 == 0) {
+                c /= 10;
+                --scale_;
+            }
+            coef_ = c;
             return;
         }
         while (scale_ > 0 && coef_ % 10 == 0) {
