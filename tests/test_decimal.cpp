@@ -271,6 +271,25 @@ TEST(DecimalToString, ExtremeCoefficients) {
     EXPECT_EQ(Decimal::from_units(int128_max, 38).to_string(2), "1.70141183460469231731687303715884105727");
 }
 
+// Digits and normalisation take 64-bit steps where the coefficient fits 64
+// bits and 128-bit ones above: the values on either side of the switch.
+TEST(DecimalToString, AroundTheSixtyFourBitBoundary) {
+    const int128 two64 = int128{1} << 64;
+    EXPECT_EQ(Decimal::from_units(two64 - 1, 0).to_string(), "18446744073709551615");
+    EXPECT_EQ(Decimal::from_units(two64, 0).to_string(), "18446744073709551616");
+    EXPECT_EQ(Decimal::from_units(two64 + 1, 3).to_string(), "18446744073709551.617");
+    EXPECT_EQ(Decimal::from_units(-(two64 - 1), 2).to_string(4), "-184467440737095516.1500");
+    // Trailing zeros go whichever side of int64 the coefficient is.
+    const Decimal above = Decimal::from_units(int128{std::numeric_limits<std::int64_t>::max()} + 3, 1);  // ...810
+    EXPECT_EQ(above.scale(), 0);
+    EXPECT_EQ(above.to_string(), "922337203685477581");
+    const Decimal below = Decimal::from_units(int128{-9223372036854775800}, 2);
+    EXPECT_EQ(below.scale(), 0);
+    EXPECT_EQ(below.to_string(), "-92233720368547758");
+    EXPECT_EQ(Decimal::from_units(std::numeric_limits<std::int64_t>::min(), 3).to_string(), "-9223372036854775.808");
+    EXPECT_EQ(Decimal::from_units(two64 * 1000, 3), Decimal::from_units(two64, 0));
+}
+
 TEST(DecimalToString, RoundTripsThroughParse) {
     for (const char* t : {"0", "1", "-1", "0.1", "-0.0001", "123456789012.0123456789", "99.99", "1000000"}) {
         EXPECT_EQ(dec(t).to_string(), t);
