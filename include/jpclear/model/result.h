@@ -63,15 +63,19 @@ inline const char* to_string(ReasonCode r) {
     return "?";
 }
 
+// The fields are declared widest first: a Result holds one of these per order,
+// and in the order of their meaning (index, id, fill, price, reason) padding
+// made it 144 bytes instead of 128.
 struct OrderResult {
-    OrderIndex order;            ///< position in round.bids / round.offers
-    std::string id;              ///< the order's id, so a Result needs no Round to be written
-    Lots filled;
-    FillStatus status = FillStatus::rejected;
     std::optional<Decimal> price;  ///< per tonne paid or received; absent when nothing traded
-    ReasonCode reason_code = ReasonCode::none;
+    std::string id;                ///< the order's id, so a Result needs no Round to be written
+    Lots filled;
     Reason reason;                 ///< empty when filled; its words: reason_text(result, order)
+    OrderIndex order;              ///< position in round.bids / round.offers
+    FillStatus status = FillStatus::rejected;
+    ReasonCode reason_code = ReasonCode::none;
 };
+static_assert(sizeof(OrderResult) <= 128, "an OrderResult is kept per order: keep it small");
 
 struct Award {
     OrderIndex bid;    ///< index into Result::bids (= round.bids)
