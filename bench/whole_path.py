@@ -141,7 +141,7 @@ def report(rows, floor):
     ms = lambda s: "-" if s != s else f"{s * 1000:,.1f} ms" if s < 0.01 else f"{s * 1000:,.0f} ms"
     if options.markdown:
         print("| orders | file | `jpclear clear`, wall | ns/order | peak memory beyond the file | "
-              "read the file (floor) | simdjson parse (floor) | Python `json.load` | clear / simdjson |")
+              "read the file (floor) | simdjson parse (floor) | Python `json.load` | clear / (read + simdjson) |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         n = r["orders"]
