@@ -333,7 +333,10 @@ private:
     // A string's text. Without an escape it is the bytes between the quotes,
     // read where they lie (simdjson checked the document's UTF-8 and its
     // control characters); only a string with an escape is decoded, into
-    // simdjson's string buffer, and checked again.
+    // simdjson's string buffer, and checked again. Either way the value is
+    // consumed: simdjson skips a value left unread by its own rules, and a
+    // string followed by ':' would be skipped as if it were a key, so that
+    // '"a": "b": {...}' passed for an object (found by fuzz_fast_reader).
     static bool string_value(od::value& v, std::string_view& out) {
         od::json_type type;
         if (v.type().get(type) || type != od::json_type::string) return false;
@@ -342,6 +345,8 @@ private:
         if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
             const std::string_view inner = token.substr(1, token.size() - 2);
             if (inner.find('\\') == std::string_view::npos) {
+                od::raw_json_string consumed;
+                if (v.get_raw_json_string().get(consumed)) return false;
                 out = inner;
                 return true;
             }
