@@ -386,6 +386,30 @@ TEST(JsonWriter, StringsAreEscapedSoAnyParserReadsThemBack) {
     EXPECT_NE(json.find(R"({"id": "q\"b\\c\u0001\u001f\u0000", "filled_lots")"), std::string::npos) << json;
 }
 
+// The writer passes plain text eight bytes at a time: a byte that needs care
+// must be caught wherever it falls in or after those words.
+TEST(JsonWriter, EscapesAreFoundAtEveryPositionOfALongString) {
+    const std::vector<std::string> specials = {"\"", "\\", std::string(1, '\0'), "\x01", "\x1f", " ", "\x7f",
+                                               "\xC3\xA9", "\xE6\x9D\xB1", "\xF0\x9F\x98\x80", "\xFF"};
+    for (const std::string& special : specials)
+        for (std::size_t at = 0; at <= 24; ++at) {
+            std::string id(24, 'a');
+            id.insert(at, special);
+            SCOPED_TRACE(::testing::PrintToString(id));
+            Round round = small_round();
+            round.bids[0].id = id;
+            const std::string json = result_json(round, small_result());
+            const ordered_json doc = parsed(json);
+            const std::string want = special == "\xFF" ? std::string(id).replace(at, 1, "\xEF\xBF\xBD") : id;
+            EXPECT_EQ(doc["bids"][0]["id"], want);
+            for (char c = 0; c < 0x20; ++c) {
+                if (c != '\n') {
+                    EXPECT_EQ(json.find(c), std::string::npos);
+                }
+            }
+        }
+}
+
 TEST(JsonWriter, BytesThatAreNotUtf8BecomeReplacementCharacters) {
     // Ids from a CSV file are not checked for UTF-8; the JSON written must
     // still be valid, each stray byte becoming U+FFFD, and valid text around it kept.
