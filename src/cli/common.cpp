@@ -153,13 +153,17 @@ Input load_round(const po::variables_map& vm, spdlog::logger& log) {
     auto t0 = std::chrono::steady_clock::now();
 
     const std::string round_path = vm["round"].as<std::string>();
+    // A helper thread faults in the memory of large order lists while they
+    // are read (Prefault in src/io/json_fast_reader.cpp); the library's own
+    // readers never start one.
+    const bool prefault = true;
     RoundRead read;
     if (round_path == "-") {
         // Parsed in place: read_standard_input() leaves the parser's padding.
         if (std::optional<std::string> text = read_standard_input(limits, read.problems))
-            read = io_detail::read_round(*text, text->capacity(), limits, sources);
+            read = io_detail::read_round(*text, text->capacity(), limits, sources, prefault);
     } else if (std::optional<MappedFile> mapped = MappedFile::map(round_path, limits, read.problems)) {
-        read = io_detail::read_round(mapped->text(), mapped->readable(), limits, sources);
+        read = io_detail::read_round(mapped->text(), mapped->readable(), limits, sources, prefault);
     } else if (read.problems.empty()) {
         read = read_round_file(round_path, limits, sources);
     }

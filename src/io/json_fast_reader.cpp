@@ -17,12 +17,20 @@
 
 #include <simdjson.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -104,10 +112,56 @@ constexpr std::uint32_t material_required = bit(0) | bit(2);
 constexpr std::uint32_t order_required = bit(0) | bit(1) | bit(2) | bit(3) | bit(5);
 constexpr std::uint32_t route_required = bit(0) | bit(1) | bit(2);
 
+// Faults in the memory of a list the reader is about to fill, on a thread of
+// its own, front to back in 8 MiB steps, and joins it when destroyed.
+//
+// Why. On a virtual machine the first write to a fresh page is the largest
+// single cost of reading a large round: the page has to be zeroed, and often
+// backed by the host first. The list's storage is reserved at its exact
+// length and will be written whole, so faulting it in ahead of the reader
+// costs no memory the reader would not take anyway, and moves that cost to
+// the second core (at 10^6 orders on cold memory: the read phase from about
+// 1.0 s to 0.6 s). MADV_POPULATE_WRITE (Linux 5.14) only maps pages; where
+// the system lacks it, the advice fails and nothing changes.
+class Prefault {
+public:
+    static constexpr std::size_t least_bytes = std::size_t{8} << 20;
+
+    Prefault(const void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+        if (bytes < least_bytes) return;
+        const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+        const auto start = (reinterpret_cast<std::uintptr_t>(data) + page - 1) / page * page;
+        const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) / page * page;
+        try {
+            helper_ = std::thread([start, end] {
+                for (std::uintptr_t at = start; at < end; at += least_bytes)
+                    if (::madvise(reinterpret_cast<void*>(at), std::min<std::uintptr_t>(least_bytes, end - at),
+                                  MADV_POPULATE_WRITE) != 0)
+                        return;
+            });
+        } catch (const std::system_error&) {
+            // No thread: the reader faults its pages in itself, as it would anyway.
+        }
+#else
+        (void)data;
+        (void)bytes;
+#endif
+    }
+    Prefault(const Prefault&) = delete;
+    Prefault& operator=(const Prefault&) = delete;
+    ~Prefault() {
+        if (helper_.joinable()) helper_.join();
+    }
+
+private:
+    std::thread helper_;
+};
+
 class FastReader {
 public:
-    FastReader(Round& round, const ReadLimits& limits, const OrderSources& sources)
-        : round_(round), limits_(limits), sources_(sources) {}
+    FastReader(Round& round, const ReadLimits& limits, const OrderSources& sources, bool prefault)
+        : round_(round), limits_(limits), sources_(sources), prefault_(prefault) {}
 
     bool document(od::document& doc) {
         od::object top;
@@ -206,6 +260,7 @@ private:
         if (count > limits_.max_orders - used) return false;
         if (orders) orders_ += count;
         out.reserve(count);
+        const Prefault ahead(out.data(), prefault_ ? count * sizeof(T) : 0);
         for (auto item : array) {
             od::value value;
             if (std::move(item).get(value)) return false;
@@ -398,13 +453,14 @@ private:
     Round& round_;
     const ReadLimits& limits_;
     const OrderSources& sources_;
+    bool prefault_;
     std::uint64_t orders_ = 0;  // bids and offers reserved so far
 };
 
 }  // namespace
 
 std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                                     const OrderSources& sources) {
+                                     const OrderSources& sources, bool prefault) {
     if (text.size() > limits.max_bytes) return std::nullopt;
     // A byte order mark, as spreadsheet tools and Windows editors write one:
     // skipped, as the careful reader skips it, rather than sent there.
@@ -424,7 +480,7 @@ std::optional<Round> read_round_fast(std::string_view text, std::size_t readable
     od::document doc;
     if (parser.iterate(data, text.size(), capacity).get(doc)) return std::nullopt;
     Round round;
-    if (!FastReader(round, limits, sources).document(doc)) return std::nullopt;
+    if (!FastReader(round, limits, sources, prefault).document(doc)) return std::nullopt;
     return round;
 }
 

@@ -25,8 +25,13 @@ inline constexpr std::size_t json_padding = 64;
 /// nullopt whenever there is any doubt (then nothing is said about the text).
 /// `readable` is how many bytes from text.data() may be read (text.size()
 /// when unknown).
+///
+/// With `prefault`, a list of more than 8 MiB of orders has its memory faulted
+/// in by a helper thread while the reader fills it (see Prefault in the .cpp):
+/// the command line asks for it, the library's own readers never start a
+/// thread.
 std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                                     const OrderSources& sources);
+                                     const OrderSources& sources, bool prefault = false);
 
 /// The careful reader (nlohmann-json SAX), with every problem and its path.
 RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, const OrderSources& sources);
@@ -35,6 +40,6 @@ RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, co
 /// buffer's capacity, when read_text_file() or read_standard_input() made
 /// it): the fast reader then parses it in place instead of copying it.
 RoundRead read_round(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                     const OrderSources& sources);
+                     const OrderSources& sources, bool prefault = false);
 
 }  // namespace jpclear::io_detail
