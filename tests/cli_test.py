@@ -64,6 +64,11 @@ with tempfile.TemporaryDirectory() as tmp:
           os.path.getsize(paged) % 65536 == 0 and on_boundary.returncode == 0 and on_boundary.stdout == mapped.stdout,
           on_boundary.stderr[:300])
 
+    over = run("clear", big, "--max-bytes", "1000000")
+    check("a round file too large to map is refused before it is read, as a small one is",
+          over.returncode == 2 and over.stdout == "" and
+          over.stderr == f"jpclear: {big}: is larger than the reader's limit of 1000000 bytes\n", over.stderr[:300])
+
     # Permuting the orders changes nothing but the listing order.
     doc = json.load(open(ROUND))
     rnd = random.Random(7)

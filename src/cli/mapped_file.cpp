@@ -36,13 +36,9 @@ std::optional<MappedFile> MappedFile::map(const std::string& path, const ReadLim
     struct stat info {};
     if (::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
     const auto size = static_cast<std::uint64_t>(info.st_size);
-    if (size > limits.max_bytes) {
-        // The words of read_text_file(), which says the same of a file it reads.
-        problems.push_back(
-            {path, "is larger than the reader's limit of " + std::to_string(limits.max_bytes) + " bytes"});
-        return std::nullopt;
-    }
-    if (size < least_bytes || size > SIZE_MAX / 2) return std::nullopt;
+    // A file over the limit is left to read_text_file(), which refuses it
+    // before reading a byte and says so in its own words.
+    if (size > limits.max_bytes || size < least_bytes || size > SIZE_MAX / 2) return std::nullopt;
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     const std::size_t file_pages = (static_cast<std::size_t>(size) + page - 1) / page * page;
     // Room for the file and one page more, reserved first so that the page

@@ -32,9 +32,9 @@ public:
 
     /// The mapping of `path` when it is a regular file of at least
     /// least_bytes within limits.max_bytes. nullopt otherwise: with a problem
-    /// in `problems` when the file cannot be opened or is over the limit,
-    /// with none when it is simply better read (small, not a regular file,
-    /// or a mapping the system refused).
+    /// in `problems` when the file cannot be opened, with none when it is for
+    /// read_text_file() (small, over the limit, which that refuses with its
+    /// message, not a regular file, or a mapping the system refused).
     static std::optional<MappedFile> map(const std::string& path, const ReadLimits& limits, Problems& problems);
 
     MappedFile(MappedFile&& other) noexcept;
