@@ -1,4 +1,5 @@
-// The fast JSON reader (src/io/json_fast_reader.cpp) against the careful one.
+// The fast JSON reader (src/io/json_fast_reader.cpp, and its order scanner,
+// json_order_scanner.cpp) against the careful one.
 //
 // The fast reader must read every clean document, the shared conformance
 // cases and generated rounds of every kind, to exactly the careful reader's
@@ -217,6 +218,89 @@ TEST(FastReader, ReadsUpToTheLimits) {
     const std::string text = round_with("");
     limits.max_bytes = text.size();
     expect_fast_reads(text, limits);
+}
+
+// --- the order scanner (json_order_scanner.cpp) ---------------------------------------
+
+// The scanner itself reads `text`, to the careful reader's round.
+void expect_scanned(const std::string& text, const ReadLimits& limits = {}, bool prefault = false) {
+    const RoundRead careful = io_detail::read_round_careful(text, limits, {});
+    ASSERT_TRUE(careful.problems.empty()) << careful.problems.front().path << ": " << careful.problems.front().message;
+    const std::optional<Round> scanned = io_detail::read_round_scanned(text, limits, {}, prefault);
+    ASSERT_TRUE(scanned.has_value()) << "the scanner declined " << text.substr(0, 200);
+    EXPECT_EQ(testing::round_difference(*scanned, *careful.round), "");
+}
+
+// The scanner leaves `text` to the simdjson reader, which reads it.
+void expect_simdjson_reads(const std::string& text) {
+    EXPECT_FALSE(io_detail::read_round_scanned(text, {}, {}).has_value()) << text.substr(0, 200);
+    expect_fast_reads(text);
+}
+
+const std::string plain_bid = R"({"id": "b1", "buyer": "A", "bloc": "EU", "lots": 3, "limit": "10"})";
+
+std::string round_with_bids(const std::string& bids) {
+    return round_with("", R"("bids": [)" + bids + R"(], "offers": [{"id": "o1", "supplier": "S", "origin": "AU", "lots": 2, "ask": 9}])");
+}
+
+// The common case, a large generated round of every kind, never goes to
+// simdjson's index: that is what the scanner is for.
+TEST(OrderScanner, ReadsGeneratedRoundsItself) {
+    for (const GenerateSpec& spec : generated_specs()) {
+        SCOPED_TRACE("seed " + std::to_string(spec.seed));
+        expect_scanned(round_text(generate_round(spec)));
+    }
+}
+
+// Lists of more than 8 MiB are faulted in by the paced helper thread while
+// they are read; the round is the same.
+TEST(OrderScanner, ReadsALargeRoundWithItsHelperThread) {
+    GenerateSpec spec;
+    spec.bids = 50'000;
+    spec.offers = 5'000;
+    expect_scanned(round_text(generate_round(spec)), {}, true);
+}
+
+TEST(OrderScanner, ReadsEveryPlainShapeOfAnOrder) {
+    // Fields in any order, blanks anywhere, null for optional fields, UTF-8 text.
+    expect_scanned(round_with_bids(R"(
+        { "limit" : 10.5 ,"lots":3, "bloc":"EU","buyer":"Café","id":"b1","min_lots":null,"currency":null,"delivery":null} ,
+        {"id": "b2", "buyer": "Ünïcode ☃ 日本", "bloc": "JP", "lots": 9223372036854775807, "min_lots": -0,
+         "limit": -9223372036854775808, "currency": "JPY", "delivery": "JP-YOK"},
+        {"id": "b3", "buyer": "B", "bloc": "EU", "lots": 1, "limit": 1234567890123456789012345678.5e-3},
+        {"id": "b4", "buyer": "B", "bloc": "EU", "lots": 1, "limit": "0.00001"})"));
+    expect_scanned(round_with("", R"("offers": [{"port": null, "certified": false, "currency": "EUR", "ask": 18446744073709551615,
+        "min_lots": 0, "lots": 2, "origin": "AU", "supplier": "S", "id": "o1"},
+        {"id": "o2", "supplier": "S", "origin": "AU", "lots": 2, "ask": "9", "certified": true, "port": "AU-PER"}],
+        "bids": [])"));
+    expect_scanned(round_with_bids(""));
+    // A '{' inside a string only makes the reservation larger.
+    expect_scanned(round_with_bids(R"({"id": "{{{{", "buyer": "{", "bloc": "EU", "lots": 3, "limit": "10"})"));
+}
+
+TEST(OrderScanner, ReadsUpToTheLimits) {
+    ReadLimits limits;
+    limits.max_orders = 2;  // round_with_bids: one bid and one offer
+    limits.max_depth = 3;
+    expect_scanned(round_with_bids(plain_bid), limits);
+    limits.max_orders = 1;
+    EXPECT_FALSE(io_detail::read_round_scanned(round_with_bids(plain_bid), limits, {}).has_value());
+    limits.max_orders = 2;
+    limits.max_depth = 2;
+    EXPECT_FALSE(io_detail::read_round_scanned(round_with_bids(plain_bid), limits, {}).has_value());
+}
+
+// What the scanner does not take goes to the simdjson reader, which reads it.
+TEST(OrderScanner, LeavesEscapesAndCsvListsToTheSimdjsonReader) {
+    expect_simdjson_reads(round_with_bids(R"({"id": "b\"1", "buyer": "A", "bloc": "EU", "lots": 3, "limit": "10"})"));
+    expect_simdjson_reads(round_with_bids(R"({"\u0069d": "b1", "buyer": "A", "bloc": "EU", "lots": 3, "limit": "10"})"));
+    expect_simdjson_reads(R"({"form\u0061t": "jpclear.round/1", "round": "r", "material": {"code": "LI", "lot_tonnes": 20},
+        "currency": "EUR", )" + order_lists + "}");
+    OrderSources bids;
+    bids.bids_from_csv = true;
+    const std::string text = round_with("", R"("offers": [])");
+    EXPECT_FALSE(io_detail::read_round_scanned(text, {}, bids).has_value());
+    expect_fast_reads(text, {}, bids);
 }
 
 // --- files -------------------------------------------------------------------------

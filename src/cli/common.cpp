@@ -154,8 +154,7 @@ Input load_round(const po::variables_map& vm, spdlog::logger& log) {
 
     const std::string round_path = vm["round"].as<std::string>();
     // A helper thread faults in the memory of large order lists while they
-    // are read (Prefault in src/io/json_fast_reader.cpp); the library's own
-    // readers never start one.
+    // are read (src/io/prefault.h); the library's own readers never start one.
     const bool prefault = true;
     RoundRead read;
     if (round_path == "-") {

@@ -17,11 +17,6 @@
 
 #include <simdjson.h>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -29,12 +24,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "io/json_tokens.h"
+#include "io/prefault.h"
 #include "io/text.h"
 
 namespace jpclear::io_detail {
@@ -43,120 +38,6 @@ namespace {
 namespace od = simdjson::ondemand;
 
 static_assert(json_padding >= simdjson::SIMDJSON_PADDING);
-
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// The raw token of a number (simdjson leaves the blanks after it in) when it
-// is one whole JSON number: simdjson does not check a token it is not asked
-// to convert, and "1.5.3" or "01" must go to the careful reader's message.
-std::optional<std::string_view> number_token(std::string_view raw) {
-    while (!raw.empty() && is_blank(raw.back())) raw.remove_suffix(1);
-    std::size_t i = 0;
-    const std::size_t n = raw.size();
-    const auto digits = [&] {
-        const std::size_t from = i;
-        while (i < n && is_digit(raw[i])) ++i;
-        return i > from;
-    };
-    if (i < n && raw[i] == '-') ++i;
-    if (i < n && raw[i] == '0') ++i;
-    else if (!digits()) return std::nullopt;
-    if (i < n && raw[i] == '.' && (++i, !digits())) return std::nullopt;
-    if (i < n && (raw[i] == 'e' || raw[i] == 'E')) {
-        ++i;
-        if (i < n && (raw[i] == '+' || raw[i] == '-')) ++i;
-        if (!digits()) return std::nullopt;
-    }
-    if (i != n) return std::nullopt;
-    return raw;
-}
-
-bool is_integer_token(std::string_view token) { return token.find_first_of(".eE") == std::string_view::npos; }
-
-// Whether `token` is an integer the careful reader's lexer (nlohmann) hands
-// over as a 64-bit integer: negative ones as int64, the rest as uint64.
-template <class Int>
-bool parse_integer(std::string_view token, Int& out) {
-    const char* end = token.data() + token.size();
-    const auto [ptr, ec] = std::from_chars(token.data(), end, out);
-    return ec == std::errc() && ptr == end;
-}
-
-// Decoded text is checked again: simdjson checks the bytes of the document,
-// but an escape such as "\udc00" (a lone surrogate) decodes to no UTF-8.
-bool is_utf8(std::string_view s) {
-    for (char c : s)
-        if (static_cast<unsigned char>(c) >= 0x80) return !first_invalid_utf8(s).has_value();
-    return true;
-}
-
-constexpr std::array<std::string_view, 9> top_fields = {"format", "round",  "material", "currency", "fx",
-                                                         "rules",  "bids",   "offers",   "logistics"};
-constexpr std::array<std::string_view, 3> material_fields = {"code", "name", "lot_tonnes"};
-constexpr std::array<std::string_view, 5> rules_fields = {"pricing", "tick", "max_origin_share", "excluded_origins",
-                                                          "require_certified"};
-constexpr std::array<std::string_view, 2> pricing_fields = {"rule", "k"};
-constexpr std::array<std::string_view, 8> bid_fields = {"id",       "buyer", "bloc",     "lots",
-                                                        "min_lots", "limit", "currency", "delivery"};
-constexpr std::array<std::string_view, 9> offer_fields = {"id",    "supplier", "origin",    "lots", "min_lots",
-                                                          "ask",   "currency", "certified", "port"};
-constexpr std::array<std::string_view, 1> logistics_fields = {"routes"};
-constexpr std::array<std::string_view, 5> route_fields = {"from", "to", "freight", "currency", "capacity_lots"};
-
-constexpr std::uint32_t bit(std::size_t i) { return std::uint32_t{1} << i; }
-
-// Required fields, as bits of the lists above (the careful reader's FieldSpec).
-constexpr std::uint32_t top_required = bit(0) | bit(1) | bit(2) | bit(3);  // bids, offers: see document()
-constexpr std::uint32_t material_required = bit(0) | bit(2);
-constexpr std::uint32_t order_required = bit(0) | bit(1) | bit(2) | bit(3) | bit(5);
-constexpr std::uint32_t route_required = bit(0) | bit(1) | bit(2);
-
-// Faults in the memory of a list the reader is about to fill, on a thread of
-// its own, front to back in 8 MiB steps, and joins it when destroyed.
-//
-// Why. On a virtual machine the first write to a fresh page is the largest
-// single cost of reading a large round: the page has to be zeroed, and often
-// backed by the host first. The list's storage is reserved at its exact
-// length and will be written whole, so faulting it in ahead of the reader
-// costs no memory the reader would not take anyway, and moves that cost to
-// the second core (at 10^6 orders on cold memory: the read phase from about
-// 1.0 s to 0.6 s). MADV_POPULATE_WRITE (Linux 5.14) only maps pages; where
-// the system lacks it, the advice fails and nothing changes.
-class Prefault {
-public:
-    static constexpr std::size_t least_bytes = std::size_t{8} << 20;
-
-    Prefault(const void* data, std::size_t bytes) {
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-        if (bytes < least_bytes) return;
-        const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-        const auto start = (reinterpret_cast<std::uintptr_t>(data) + page - 1) / page * page;
-        const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) / page * page;
-        try {
-            helper_ = std::thread([start, end] {
-                for (std::uintptr_t at = start; at < end; at += least_bytes)
-                    if (::madvise(reinterpret_cast<void*>(at), std::min<std::uintptr_t>(least_bytes, end - at),
-                                  MADV_POPULATE_WRITE) != 0)
-                        return;
-            });
-        } catch (const std::system_error&) {
-            // No thread: the reader faults its pages in itself, as it would anyway.
-        }
-#else
-        (void)data;
-        (void)bytes;
-#endif
-    }
-    Prefault(const Prefault&) = delete;
-    Prefault& operator=(const Prefault&) = delete;
-    ~Prefault() {
-        if (helper_.joinable()) helper_.join();
-    }
-
-private:
-    std::thread helper_;
-};
 
 class FastReader {
 public:
@@ -260,11 +141,12 @@ private:
         if (count > limits_.max_orders - used) return false;
         if (orders) orders_ += count;
         out.reserve(count);
-        const Prefault ahead(out.data(), prefault_ ? count * sizeof(T) : 0);
+        Prefault ahead(out.data(), prefault_ ? count * sizeof(T) : 0);
         for (auto item : array) {
             od::value value;
             if (std::move(item).get(value)) return false;
             if (!(this->*element)(value, out.emplace_back())) return false;
+            ahead.written_one(out.size(), sizeof(T));
         }
         return true;
     }
@@ -410,44 +292,19 @@ private:
     }
     static bool text(od::value& v, std::optional<std::string>& out) { return text(v, out.emplace()); }
 
-    // A decimal as the careful reader takes it: a string by Decimal::parse, a
-    // number that nlohmann gives as a 64-bit integer by its value, any other
-    // number by Decimal::parse of its text with an exponent allowed.
+    // A decimal as the careful reader takes it: a string by Decimal::parse,
+    // a number by decimal_from_number() (json_tokens.h).
     static bool decimal(od::value& v, Decimal& out) {
         od::json_type type;
         if (v.type().get(type)) return false;
         std::string_view s;
-        if (type == od::json_type::string) {
-            if (!string_value(v, s)) return false;
-            return parsed(Decimal::parse(s, false), out);
-        }
-        if (type != od::json_type::number) return false;
-        const std::optional<std::string_view> token = number_token(v.raw_json_token());
-        if (!token) return false;
-        if (is_integer_token(*token)) {
-            if (token->front() == '-') {
-                std::int64_t n = 0;
-                if (parse_integer(*token, n)) return out = Decimal::from_units(n, 0), true;
-            } else {
-                std::uint64_t n = 0;
-                if (parse_integer(*token, n)) return out = Decimal::from_units(n, 0), true;
-            }
-        }
-        return parsed(Decimal::parse(*token, true), out);
-    }
-    static bool parsed(const ParsedDecimal& p, Decimal& out) {
-        if (!p.value) return false;
-        out = *p.value;
-        return true;
+        if (type == od::json_type::string) return string_value(v, s) && decimal_from_string(s, out);
+        return type == od::json_type::number && decimal_from_number(v.raw_json_token(), out);
     }
 
-    // A whole number of lots: an integer token within int64 (the careful
-    // reader reports a fraction, an exponent or more as a problem).
     static bool whole(od::value& v, std::int64_t& out) {
         od::json_type type;
-        if (v.type().get(type) || type != od::json_type::number) return false;
-        const std::optional<std::string_view> token = number_token(v.raw_json_token());
-        return token && is_integer_token(*token) && parse_integer(*token, out);
+        return !v.type().get(type) && type == od::json_type::number && whole_from_number(v.raw_json_token(), out);
     }
 
     Round& round_;
@@ -459,15 +316,8 @@ private:
 
 }  // namespace
 
-std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                                     const OrderSources& sources, bool prefault) {
-    if (text.size() > limits.max_bytes) return std::nullopt;
-    // A byte order mark, as spreadsheet tools and Windows editors write one:
-    // skipped, as the careful reader skips it, rather than sent there.
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3);
-        readable -= 3;
-    }
+std::optional<Round> read_round_simdjson(std::string_view text, std::size_t readable, const ReadLimits& limits,
+                                         const OrderSources& sources, bool prefault) {
     simdjson::padded_string copy;
     const char* data = text.data();
     std::size_t capacity = readable;
@@ -482,6 +332,19 @@ std::optional<Round> read_round_fast(std::string_view text, std::size_t readable
     Round round;
     if (!FastReader(round, limits, sources, prefault).document(doc)) return std::nullopt;
     return round;
+}
+
+std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
+                                     const OrderSources& sources, bool prefault) {
+    if (text.size() > limits.max_bytes) return std::nullopt;
+    // A byte order mark, as spreadsheet tools and Windows editors write one:
+    // skipped, as the careful reader skips it, rather than sent there.
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+        readable -= 3;
+    }
+    if (std::optional<Round> round = read_round_scanned(text, limits, sources, prefault)) return round;
+    return read_round_simdjson(text, readable, limits, sources, prefault);
 }
 
 }  // namespace jpclear::io_detail

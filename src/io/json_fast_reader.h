@@ -27,11 +27,21 @@ inline constexpr std::size_t json_padding = 64;
 /// when unknown).
 ///
 /// With `prefault`, a list of more than 8 MiB of orders has its memory faulted
-/// in by a helper thread while the reader fills it (see Prefault in the .cpp):
+/// in by a helper thread while the reader fills it (io/prefault.h):
 /// the command line asks for it, the library's own readers never start a
 /// thread.
 std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
                                      const OrderSources& sources, bool prefault = false);
+
+/// The two tiers of read_round_fast(), each with its contract (the text
+/// without a byte order mark, within limits.max_bytes). The scanner
+/// (json_order_scanner.cpp) reads the order lists itself, without simdjson's
+/// index of the whole text, and gives up on more than the simdjson reader
+/// (json_fast_reader.cpp) does: an escape in an order's string, for one.
+std::optional<Round> read_round_scanned(std::string_view text, const ReadLimits& limits, const OrderSources& sources,
+                                        bool prefault = false);
+std::optional<Round> read_round_simdjson(std::string_view text, std::size_t readable, const ReadLimits& limits,
+                                         const OrderSources& sources, bool prefault = false);
 
 /// The careful reader (nlohmann-json SAX), with every problem and its path.
 RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, const OrderSources& sources);
