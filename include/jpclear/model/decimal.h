@@ -117,6 +117,23 @@ inline std::string to_digits(uint128 v) {
     return s;
 }
 
+// An int128 kept as two 64-bit words. Its alignment is 8, not 16, so a
+// Decimal is 24 bytes instead of 32: a Round and a Result hold one or more per
+// order (a Bid, an OrderResult's price, an Award), and at 10^6 orders the
+// padding alone was tens of megabytes.
+class PackedInt128 {
+public:
+    constexpr PackedInt128() = default;
+    constexpr PackedInt128(int128 v)  // NOLINT: stands for an int128
+        : lo_(static_cast<std::uint64_t>(v)), hi_(static_cast<std::uint64_t>(static_cast<uint128>(v) >> 64)) {}
+    constexpr operator int128() const {  // NOLINT: stands for an int128
+        return static_cast<int128>((static_cast<uint128>(hi_) << 64) | lo_);
+    }
+
+private:
+    std::uint64_t lo_ = 0, hi_ = 0;
+};
+
 }  // namespace detail
 
 struct ParsedDecimal;
@@ -178,7 +195,7 @@ public:
     friend Decimal operator*(const Decimal& a, const Decimal& b) {
         int s = a.scale_ + b.scale_;
         int128 product;
-        if (!__builtin_mul_overflow(a.coef_, b.coef_, &product)) {
+        if (!__builtin_mul_overflow(a.coefficient(), b.coefficient(), &product)) {
             if (s > max_scale) return wide_product(detail::magnitude(product), 0, s, product < 0);
             return from_units(product, s);
         }
@@ -190,7 +207,7 @@ public:
     Decimal operator-() const { return from_units(detail::checked_sub(0, coef_), scale_); }
 
     friend bool operator==(const Decimal& a, const Decimal& b) {
-        return a.coef_ == b.coef_ && a.scale_ == b.scale_;
+        return a.coefficient() == b.coefficient() && a.scale_ == b.scale_;
     }
     friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
         if (a.sign() != b.sign()) return a.sign() <=> b.sign();
@@ -198,8 +215,8 @@ public:
         int128 x, y;
         // A coefficient too large to rescale is larger in magnitude than the
         // other one, which already fits at that scale.
-        bool ox = __builtin_mul_overflow(a.coef_, detail::pow10(s - a.scale_), &x);
-        bool oy = __builtin_mul_overflow(b.coef_, detail::pow10(s - b.scale_), &y);
+        bool ox = __builtin_mul_overflow(a.coefficient(), detail::pow10(s - a.scale_), &x);
+        bool oy = __builtin_mul_overflow(b.coefficient(), detail::pow10(s - b.scale_), &y);
         if (ox || oy) {
             bool a_bigger = ox;
             if (a.sign() < 0) a_bigger = !a_bigger;
@@ -229,7 +246,7 @@ public:
     /// string: writers call this once per price of 10^6 orders.
     void append_to(std::string& out, int min_fraction_digits = 0) const {
         const int frac = scale_ > min_fraction_digits ? scale_ : min_fraction_digits;
-        uint128 mag = coef_ < 0 ? static_cast<uint128>(-(coef_ + 1)) + 1 : static_cast<uint128>(coef_);
+        uint128 mag = detail::magnitude(coef_);
         char buf[40];
         char* const end = buf + sizeof buf;
         char* p = end;
@@ -259,7 +276,8 @@ public:
     Decimal rounded(int places) const {
         if (scale_ <= places) return *this;
         int128 div = detail::pow10(scale_ - places);
-        int128 q = coef_ / div, r = coef_ % div;
+        const int128 coef = coef_;
+        int128 q = coef / div, r = coef % div;
         if (r < 0) r = -r;
         if (r >= div - r) q += coef_ < 0 ? -1 : 1;  // 2r >= div without overflowing at scale 38
         return from_units(q, places);
@@ -283,14 +301,15 @@ private:
     }
 
     void normalise() {
-        if (coef_ == 0) {
+        int128 coef = coef_;
+        if (coef == 0) {
             scale_ = 0;
             return;
         }
         // Most coefficients (prices, lots) fit 64 bits, where a division by
         // 10 is a multiplication; a 128-bit one is a library call.
-        if (coef_ >= INT64_MIN && coef_ <= INT64_MAX) {
-            auto c = static_cast<std::int64_t>(coef_);
+        if (coef >= INT64_MIN && coef <= INT64_MAX) {
+            auto c = static_cast<std::int64_t>(coef);
             while (scale_ > 0 && c % 10 == 0) {
                 c /= 10;
                 --scale_;
@@ -298,15 +317,17 @@ private:
             coef_ = c;
             return;
         }
-        while (scale_ > 0 && coef_ % 10 == 0) {
-            coef_ /= 10;
+        while (scale_ > 0 && coef % 10 == 0) {
+            coef /= 10;
             --scale_;
         }
+        coef_ = coef;
     }
 
-    int128 coef_ = 0;
+    detail::PackedInt128 coef_;
     int scale_ = 0;
 };
+static_assert(sizeof(Decimal) == 24 && alignof(Decimal) == 8, "a Decimal is kept per order: keep it packed");
 
 /// Result of parsing: a value, or a sentence saying why the text is not one.
 struct ParsedDecimal {

@@ -20,10 +20,10 @@ inline constexpr const char* result_format = "jpclear.result/1";
 
 enum class RoundStatus { cleared, no_trade };
 enum class Optimality { proven, limit };
-enum class FillStatus { filled, partial, rejected, ineligible };
+enum class FillStatus : std::uint8_t { filled, partial, rejected, ineligible };
 
 /// Why an order did not trade in full; reason_text() says it in words.
-enum class ReasonCode {
+enum class ReasonCode : std::uint8_t {
     none,              ///< filled in full
     price_outside,     ///< its price is on the wrong side of the clearing price
     marginal_share,    ///< at the margin: got its pro-rata share of the last lots
@@ -65,7 +65,8 @@ inline const char* to_string(ReasonCode r) {
 
 // The fields are declared widest first: a Result holds one of these per order,
 // and in the order of their meaning (index, id, fill, price, reason) padding
-// made it 144 bytes instead of 128.
+// made it 144 bytes instead of 128. With the packed Decimal (decimal.h) and
+// one-byte enums it is 104.
 struct OrderResult {
     std::optional<Decimal> price;  ///< per tonne paid or received; absent when nothing traded
     std::string id;                ///< the order's id, so a Result needs no Round to be written
@@ -75,7 +76,7 @@ struct OrderResult {
     FillStatus status = FillStatus::rejected;
     ReasonCode reason_code = ReasonCode::none;
 };
-static_assert(sizeof(OrderResult) <= 128, "an OrderResult is kept per order: keep it small");
+static_assert(sizeof(OrderResult) <= 104, "an OrderResult is kept per order: keep it small");
 
 struct Award {
     OrderIndex bid;    ///< index into Result::bids (= round.bids)
