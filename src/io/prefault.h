@@ -71,6 +71,16 @@ public:
         written_.notify_one();
     }
 
+    /// How far the helper faults in once `written` bytes from `start` are
+    /// written: `lead` beyond them, never beyond `end`, on a page boundary
+    /// (madvise() refuses any other start, and the helper starts each step
+    /// where the last one ended).
+    static std::uintptr_t fault_until(std::uintptr_t start, std::size_t written, std::uintptr_t end,
+                                      std::uintptr_t page) {
+        const std::uintptr_t ahead = (start + written + lead) / page * page;
+        return std::min(ahead, end / page * page);
+    }
+
 private:
     static constexpr std::size_t done = ~std::size_t{0};
 
@@ -78,17 +88,16 @@ private:
     void run(std::uintptr_t start, std::uintptr_t end) {
         const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
         std::uintptr_t at = (start + page - 1) / page * page;  // the pages the list has wholly to itself
-        end = end / page * page;
         for (;;) {
             const std::size_t written = written_.load(std::memory_order_relaxed);
             if (written == done) return;
-            const std::uintptr_t until = std::min<std::uintptr_t>(end, start + written + lead);
+            const std::uintptr_t until = fault_until(start, written, end, page);
             while (at < until) {
                 const std::uintptr_t length = std::min<std::uintptr_t>(step, until - at);
                 if (::madvise(reinterpret_cast<void*>(at), length, MADV_POPULATE_WRITE) != 0) return;
                 at += length;
             }
-            if (at >= end) return;
+            if (at >= end / page * page) return;  // the last page it shares is left to the reader
             written_.wait(written, std::memory_order_relaxed);
         }
     }
