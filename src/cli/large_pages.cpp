@@ -21,6 +21,10 @@
 // variable JPCLEAR_LARGE_PAGES=0 sends every block to malloc: the tests clear
 // a large round both ways and compare the bytes.
 //
+// It also keeps the blocks' owners from waiting for their first touch where a
+// command says they will be filled whole: see PrefaultLargeBlocks in
+// large_pages.h, whose helper thread faults such blocks in ahead of them.
+//
 // A mapped block is told from a malloc'd one by a table of the blocks this file
 // mapped, looked at only for pointers at the offset every mapped block has, so
 // that freeing a small block costs one test.
@@ -34,17 +38,22 @@
 #define JPCLEAR_NO_LARGE_PAGES 1
 #endif
 
+#include "cli/large_pages.h"
+
 #if defined(__linux__) && !defined(JPCLEAR_NO_LARGE_PAGES)
 
 #include <sys/mman.h>
 
 #include <array>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <system_error>
+#include <thread>
 
 namespace {
 
@@ -55,16 +64,28 @@ constexpr std::size_t large_block = std::size_t{4} << 20;
 // and the table is rarely consulted. It keeps the default new alignment.
 constexpr std::size_t user_offset = 64;
 static_assert(user_offset % __STDCPP_DEFAULT_NEW_ALIGNMENT__ == 0);
+// What the prefault helper faults in at one go: small enough that a block's
+// owner seldom waits for it when freeing, large enough to stay ahead.
+constexpr std::size_t prefault_step = huge_page;
 
 struct Mapping {
     void* user = nullptr;
     void* base = nullptr;
     std::size_t length = 0;
+    std::uint64_t serial = 0;  // order of mapping: the newest block is faulted in first
+    std::size_t faulted = 0;   // bytes from base the helper has faulted in
+    bool to_fault = false;     // mapped while a PrefaultLargeBlocks lived, and not done
+    bool faulting = false;     // the helper is in madvise() on it: it must not be unmapped yet
 };
 
 // Fixed-size and static, so that the table itself never allocates. The round
 // path holds a few dozen large blocks at once; when the table is full a large
 // block simply comes from malloc.
+//
+// It also hands blocks to the prefault helper (PrefaultLargeBlocks): the
+// helper takes one step of the newest block still to fault, with the table's
+// lock released while it faults; a block being faulted is unmapped only once
+// the step is over.
 class MappedBlocks {
 public:
     bool add(const Mapping& m) {
@@ -72,15 +93,19 @@ public:
         for (Mapping& slot : slots_)
             if (slot.user == nullptr) {
                 slot = m;
+                slot.serial = ++serial_;
+                slot.to_fault = prefaulting_;
+                if (prefaulting_) wake_.notify_all();
                 return true;
             }
         return false;
     }
     // Forgets and returns the mapping of `user`, or one with a null base.
     Mapping take(void* user) {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::unique_lock<std::mutex> lock(mutex_);
         for (Mapping& slot : slots_)
             if (slot.user == user) {
+                wake_.wait(lock, [&] { return !slot.faulting; });
                 const Mapping found = slot;
                 slot = Mapping{};
                 return found;
@@ -88,9 +113,61 @@ public:
         return Mapping{};
     }
 
+    // PrefaultLargeBlocks: false when a helper already runs.
+    bool start_prefaulting() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (prefaulting_) return false;
+        prefaulting_ = true;
+        return true;
+    }
+    void stop_prefaulting() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        prefaulting_ = false;
+        for (Mapping& slot : slots_) slot.to_fault = false;
+        wake_.notify_all();
+    }
+
+    // The helper's loop: until stop_prefaulting(), one step at a time of the
+    // newest block with something left to fault.
+    void prefault_until_stopped() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            Mapping* next = nullptr;
+            wake_.wait(lock, [&] {
+                next = newest_to_fault();
+                return !prefaulting_ || next != nullptr;
+            });
+            if (!prefaulting_) return;
+            Mapping& slot = *next;
+            const std::size_t from = slot.faulted;
+            const std::size_t step = slot.length - from < prefault_step ? slot.length - from : prefault_step;
+            char* const at = static_cast<char*>(slot.base) + from;
+            slot.faulting = true;
+            lock.unlock();
+            const bool faulted = ::madvise(at, step, MADV_POPULATE_WRITE) == 0;
+            lock.lock();
+            slot.faulting = false;
+            slot.faulted = from + step;
+            if (!faulted || slot.faulted == slot.length) slot.to_fault = false;
+            if (!faulted) prefaulting_ = false;  // a kernel without the advice: stop asking
+            wake_.notify_all();
+        }
+    }
+
 private:
+    Mapping* newest_to_fault() {
+        Mapping* newest = nullptr;
+        for (Mapping& slot : slots_)
+            if (slot.user != nullptr && slot.to_fault && (newest == nullptr || slot.serial > newest->serial))
+                newest = &slot;
+        return newest;
+    }
+
     std::mutex mutex_;
+    std::condition_variable wake_;
     std::array<Mapping, 256> slots_{};
+    std::uint64_t serial_ = 0;
+    bool prefaulting_ = false;
 };
 
 MappedBlocks& mapped_blocks() {
@@ -172,5 +249,45 @@ void operator delete(void* p, std::size_t) noexcept { release(p); }
 void operator delete[](void* p, std::size_t) noexcept { release(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
+
+namespace jpclear::cli {
+
+namespace {
+
+std::thread& prefault_helper() {
+    static std::thread helper;  // joined by the PrefaultLargeBlocks that started it
+    return helper;
+}
+
+}  // namespace
+
+PrefaultLargeBlocks::PrefaultLargeBlocks() {
+#if defined(MADV_POPULATE_WRITE)
+    if (!enabled() || !mapped_blocks().start_prefaulting()) return;
+    try {
+        prefault_helper() = std::thread([] { mapped_blocks().prefault_until_stopped(); });
+        started_ = true;
+    } catch (const std::system_error&) {
+        mapped_blocks().stop_prefaulting();  // no thread: the owners fault their blocks in, as without a scope
+    }
+#endif
+}
+
+PrefaultLargeBlocks::~PrefaultLargeBlocks() {
+    if (!started_) return;
+    mapped_blocks().stop_prefaulting();
+    prefault_helper().join();
+}
+
+}  // namespace jpclear::cli
+
+#else
+
+namespace jpclear::cli {
+
+PrefaultLargeBlocks::PrefaultLargeBlocks() = default;
+PrefaultLargeBlocks::~PrefaultLargeBlocks() = default;
+
+}  // namespace jpclear::cli
 
 #endif
