@@ -288,6 +288,14 @@ TEST(OrderScanner, ReadsUpToTheLimits) {
     limits.max_orders = 2;
     limits.max_depth = 2;
     EXPECT_FALSE(io_detail::read_round_scanned(round_with_bids(plain_bid), limits, {}).has_value());
+    // Each tier keeps to the byte limit on its own.
+    const std::string text = round_with_bids(plain_bid);
+    ReadLimits bytes;
+    bytes.max_bytes = text.size() - 1;
+    EXPECT_FALSE(io_detail::read_round_scanned(text, bytes, {}).has_value());
+    EXPECT_FALSE(io_detail::read_round_simdjson(text, text.size(), bytes, {}).has_value());
+    bytes.max_bytes = text.size();
+    expect_scanned(text, bytes);
 }
 
 // What the scanner does not take goes to the simdjson reader, which reads it.

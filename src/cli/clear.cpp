@@ -130,10 +130,12 @@ int cmd_clear(const std::vector<std::string>& args) {
         return *finish_checks(std::move(problems), warnings, vm);
     }
 
-    // What the clearing maps it fills whole: faulted in on the second core.
-    const PrefaultLargeBlocks prefault;
     auto t0 = std::chrono::steady_clock::now();
-    ClearOutcome outcome = clear(round, options);
+    ClearOutcome outcome = [&] {
+        // What the clearing maps it fills whole: faulted in on the second core.
+        const PrefaultLargeBlocks prefault;
+        return clear(round, options);
+    }();
     log->debug("cleared in {:.1f} ms", ms_since(t0));
     if (warnings_later.valid()) warnings = warnings_later.get();
     if (outcome.status == CallStatus::invalid_input)

@@ -50,6 +50,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <mutex>
 #include <new>
 #include <system_error>
@@ -84,8 +85,9 @@ struct Mapping {
 //
 // It also hands blocks to the prefault helper (PrefaultLargeBlocks): the
 // helper takes one step of the newest block still to fault, with the table's
-// lock released while it faults; a block being faulted is unmapped only once
-// the step is over.
+// lock released while it faults. Freeing a block ends its faulting: no step
+// starts on it after take(), and the step under way, if any, is waited for
+// before the block is unmapped.
 class MappedBlocks {
 public:
     bool add(const Mapping& m) {
@@ -105,6 +107,10 @@ public:
         std::unique_lock<std::mutex> lock(mutex_);
         for (Mapping& slot : slots_)
             if (slot.user == user) {
+                // No further steps on it; the one under way is waited for.
+                // (The helper unlocks only around a step, so this runs while
+                // one is under way or none is.)
+                slot.to_fault = false;
                 wake_.wait(lock, [&] { return !slot.faulting; });
                 const Mapping found = slot;
                 slot = Mapping{};
@@ -267,8 +273,10 @@ PrefaultLargeBlocks::PrefaultLargeBlocks() {
     try {
         prefault_helper() = std::thread([] { mapped_blocks().prefault_until_stopped(); });
         started_ = true;
-    } catch (const std::system_error&) {
-        mapped_blocks().stop_prefaulting();  // no thread: the owners fault their blocks in, as without a scope
+    } catch (const std::exception&) {
+        // No thread (std::system_error, or std::bad_alloc for its state): the
+        // owners fault their blocks in themselves, as without a scope.
+        mapped_blocks().stop_prefaulting();
     }
 #endif
 }

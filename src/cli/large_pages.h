@@ -13,8 +13,11 @@ namespace jpclear::cli {
 /// the id table, the Result's order lists) and writes nearly all of each, so
 /// faulting them in on the second core costs no memory the clearing would
 /// not take anyway. Only a scope that knows its blocks are filled whole should
-/// open one: reading does not (its lists are reserved beyond their length;
-/// the reader faults them in on its own, src/io/prefault.h).
+/// open one (the command line opens one around clear() alone): reading does
+/// not (its lists are reserved beyond their length; the reader faults them in
+/// on its own, src/io/prefault.h), nor does writing (strings grown by
+/// doubling). A block freed while it is being faulted in stops being faulted
+/// after the current 2 MiB step.
 ///
 /// Does nothing where the allocator is left out (sanitizers, a build with
 /// JPCLEAR_LARGE_PAGES=OFF, JPCLEAR_LARGE_PAGES=0 at run time), where no

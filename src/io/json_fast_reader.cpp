@@ -1,8 +1,12 @@
 // The fast reader of a `jpclear.round/1` document: simdjson On-Demand.
 //
 // The careful reader (json_reader.cpp) spends most of a large round in
-// nlohmann's lexer. This one reads the common case, a clean document, at the
-// speed simdjson walks it, and gives up at the first thing the careful reader
+// nlohmann's lexer. This one reads a clean document at the speed simdjson
+// walks it. It is the second of the fast reader's two tiers: the order
+// scanner (json_order_scanner.cpp) reads the common case without simdjson's
+// index and hands this file only the small rest of the document, or the
+// whole text when it is unsure of it. This one gives up at the first thing
+// the careful reader
 // would report or treat in any special way: a syntax error, an unknown or
 // repeated field, a wrong type, a number no decimal holds, text that is not
 // UTF-8, a limit. Giving up costs only the time spent so far; the careful
@@ -318,6 +322,7 @@ private:
 
 std::optional<Round> read_round_simdjson(std::string_view text, std::size_t readable, const ReadLimits& limits,
                                          const OrderSources& sources, bool prefault) {
+    if (text.size() > limits.max_bytes) return std::nullopt;
     simdjson::padded_string copy;
     const char* data = text.data();
     std::size_t capacity = readable;

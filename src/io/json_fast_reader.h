@@ -34,7 +34,7 @@ std::optional<Round> read_round_fast(std::string_view text, std::size_t readable
                                      const OrderSources& sources, bool prefault = false);
 
 /// The two tiers of read_round_fast(), each with its contract (the text
-/// without a byte order mark, within limits.max_bytes). The scanner
+/// without a byte order mark; one over limits.max_bytes is declined). The scanner
 /// (json_order_scanner.cpp) reads the order lists itself, without simdjson's
 /// index of the whole text, and gives up on more than the simdjson reader
 /// (json_fast_reader.cpp) does: an escape in an order's string, for one.

@@ -338,6 +338,7 @@ private:
 
 std::optional<Round> read_round_scanned(std::string_view text, const ReadLimits& limits, const OrderSources& sources,
                                         bool prefault) {
+    if (text.size() > limits.max_bytes) return std::nullopt;
     if (sources.bids_from_csv || sources.offers_from_csv || sources.routes_from_csv) return std::nullopt;
     std::string header;
     std::vector<Bid> bids;

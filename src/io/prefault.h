@@ -11,7 +11,7 @@
 // changes.
 //
 // The helper keeps at most `lead` bytes ahead of what the reader says it has
-// written (written()), because the order scanner reserves a list beyond its
+// written (written_one()), because the order scanner reserves a list beyond its
 // length (json_order_scanner.cpp): memory the list never uses stays
 // untouched, and the peak holds only what the reader would take anyway.
 //
@@ -27,7 +27,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <system_error>
+#include <exception>
 #include <thread>
 
 namespace jpclear::io_detail {
@@ -46,8 +46,9 @@ public:
         const auto start = reinterpret_cast<std::uintptr_t>(data);
         try {
             helper_ = std::thread([this, start, bytes] { run(start, start + bytes); });
-        } catch (const std::system_error&) {
-            // No thread: the reader faults its pages in itself, as it would anyway.
+        } catch (const std::exception&) {
+            // No thread (std::system_error, or std::bad_alloc for its state):
+            // the reader faults its pages in itself, as it would anyway.
         }
 #else
         (void)data;
