@@ -31,7 +31,7 @@ public:
     PrefaultLargeBlocks& operator=(const PrefaultLargeBlocks&) = delete;
 
 private:
-    bool started_ = false;
+    [[maybe_unused]] bool started_ = false;  // unread where the allocator is left out
 };
 
 }  // namespace jpclear::cli
