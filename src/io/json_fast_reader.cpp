@@ -21,9 +21,7 @@
 
 #include <simdjson.h>
 
-#include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
