@@ -14,6 +14,7 @@ namespace jpclear::testing {
 namespace round_equal_detail {
 
 inline std::string text(const std::string& s) { return s; }
+inline std::string text(const Text& s) { return s.str(); }
 inline std::string text(const Decimal& d) { return d.to_string() + " (scale " + std::to_string(d.scale()) + ")"; }
 inline std::string text(bool b) { return b ? "true" : "false"; }
 inline std::string text(std::int64_t v) { return std::to_string(v); }

@@ -351,7 +351,7 @@ AssertionResult supported(const Round& r, const Result& res) {
 /// Spec 5 on one price group that shared `total` lots: each member got the
 /// floor of total * lots / group lots or one more, and the ones with one more
 /// rank above every one without (larger remainder, then smaller id). O(n).
-AssertionResult shares_pro_rata(const std::vector<const std::string*>& ids, const std::vector<std::int64_t>& lots,
+AssertionResult shares_pro_rata(const std::vector<const jpclear::Text*>& ids, const std::vector<std::int64_t>& lots,
                                 const std::vector<std::int64_t>& fills, int128 total) {
     int128 group = 0;
     for (std::int64_t l : lots) group += l;
@@ -743,7 +743,7 @@ TEST(AdversarialScale, MillionOrdersAtOnePriceShareProRataExactly) {
     EXPECT_TRUE(same(res.price_high, "100"));
     EXPECT_TRUE(res.welfare.is_zero());
     for (const auto& b : res.bids) ASSERT_EQ(b.status, FillStatus::filled);
-    std::vector<const std::string*> ids;
+    std::vector<const jpclear::Text*> ids;
     std::vector<std::int64_t> lots, fills;
     for (std::size_t i = 0; i < r.offers.size(); ++i) {
         ids.push_back(&r.offers[i].id);

@@ -108,8 +108,8 @@ TEST(CsvWriter, EveryOrderOnceAndAwardsNameBothSides) {
 
     std::map<std::string, const Bid*> bid_by_id;
     std::map<std::string, const Offer*> offer_by_id;
-    for (const Bid& b : round.bids) bid_by_id[b.id] = &b;
-    for (const Offer& o : round.offers) offer_by_id[o.id] = &o;
+    for (const Bid& b : round.bids) bid_by_id[b.id.str()] = &b;
+    for (const Offer& o : round.offers) offer_by_id[o.id.str()] = &o;
     std::int64_t awarded = 0;
     Decimal amounts;
     for (const auto& a : records(csv_text(CsvTable::awards, round, result))) {

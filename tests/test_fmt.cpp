@@ -45,4 +45,10 @@ TEST(Fmt, StrongTypesFormatAsTheirInteger) {
     EXPECT_EQ(fmt::format("{:03}", jpclear::OrderIndex{7}), "007");
 }
 
+TEST(Fmt, TextFormatsAsItsString) {
+    EXPECT_EQ(fmt::format("{}", jpclear::Text("b-1")), "b-1");
+    EXPECT_EQ(fmt::format("[{:>6}]", jpclear::Text("EU")), "[    EU]");
+    EXPECT_EQ(fmt::format("{}", jpclear::Text("an id longer than fifteen bytes")), "an id longer than fifteen bytes");
+}
+
 }  // namespace

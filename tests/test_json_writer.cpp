@@ -306,7 +306,7 @@ TEST(JsonWriter, ClearedResultIsByteIdenticalOnEveryCallAndValidJson) {
     const int digits = a.result->price_digits;
     for (std::size_t i = 0; i < round.bids.size(); ++i) {
         const ordered_json& o = doc["bids"][i];
-        EXPECT_EQ(o["id"], round.bids[i].id);
+        EXPECT_EQ(o["id"], round.bids[i].id.str());
         std::vector<std::string> keys = {"id", "filled_lots", "status"};
         if (o.contains("price")) {
             keys.push_back("price");

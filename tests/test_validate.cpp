@@ -349,8 +349,8 @@ TEST(Validate, ManyRepeatedIdsAreAllNamedInOrder) {
         auto [it, fresh] = first.try_emplace(id, path);
         if (!fresh) want.push_back({path + ".id", "id \"" + id + "\" is already used by " + it->second});
     };
-    for (std::size_t i = 0; i < r.bids.size(); ++i) use("bids[" + std::to_string(i) + "]", r.bids[i].id);
-    for (std::size_t i = 0; i < r.offers.size(); ++i) use("offers[" + std::to_string(i) + "]", r.offers[i].id);
+    for (std::size_t i = 0; i < r.bids.size(); ++i) use("bids[" + std::to_string(i) + "]", r.bids[i].id.str());
+    for (std::size_t i = 0; i < r.offers.size(); ++i) use("offers[" + std::to_string(i) + "]", r.offers[i].id.str());
     ASSERT_GT(want.size(), 10000u);
     EXPECT_EQ(fields(r), want);
 }

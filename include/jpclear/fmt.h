@@ -10,7 +10,8 @@
 // Decimal: `{}` is to_string(), the exact value; `{:.N}` rounds to N fraction
 // digits (an exact half away from zero, as Decimal::rounded) and shows all N;
 // fill, align and width work as for strings (`{:>12.2}`). Lots, Ticks and
-// OrderIndex format as their integer, with every integer spec (`{:>6}`).
+// OrderIndex format as their integer, with every integer spec (`{:>6}`). Text
+// (an order's id, buyer or code) formats as its string, with every string spec.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "jpclear/model/decimal.h"
+#include "jpclear/model/text.h"
 #include "jpclear/model/units.h"
 
 template <>
@@ -84,5 +86,13 @@ struct fmt::formatter<jpclear::OrderIndex> : fmt::formatter<std::uint32_t> {
     template <class FormatContext>
     auto format(jpclear::OrderIndex index, FormatContext& ctx) const {
         return fmt::formatter<std::uint32_t>::format(index.value, ctx);
+    }
+};
+
+template <>
+struct fmt::formatter<jpclear::Text> : fmt::formatter<fmt::string_view> {
+    template <class FormatContext>
+    auto format(const jpclear::Text& text, FormatContext& ctx) const {
+        return fmt::formatter<fmt::string_view>::format(fmt::string_view(text.data(), text.size()), ctx);
     }
 };

@@ -125,23 +125,23 @@ inline Warnings plausibility_warnings(const Round& round, const PlausibilityOpti
     // Every order's price converted once, as the clearing converts it (bids
     // down, asks up), grouped by currency. Few currencies: a short list.
     struct Currency {
-        const std::string* code;
+        std::string_view code;
         const Decimal* rate;  // null: no usable rate, its orders are not judged
         std::size_t priced = 0;
         bool flagged = false;
     };
     std::vector<Currency> currencies;
-    currencies.push_back({&round.currency, &one, 0, false});
+    currencies.push_back({round.currency, &one, 0, false});
     const std::size_t bid_count = round.bids.size(), orders = bid_count + round.offers.size();
     std::vector<std::int64_t> ticks(grid ? orders : 0, -1);
     std::vector<std::uint32_t> currency_of(grid ? orders : 0, 0);
-    auto currency_index = [&](const std::optional<std::string>& code) -> std::size_t {
+    auto currency_index = [&](const std::optional<Text>& code) -> std::size_t {
         if (!code || *code == round.currency) return 0;
         for (std::size_t c = 1; c < currencies.size(); ++c)
-            if (*currencies[c].code == *code) return c;
-        auto it = round.fx.find(*code);
+            if (currencies[c].code == *code) return c;
+        auto it = round.fx.find(code->str());
         const Decimal* rate = it != round.fx.end() && plain(it->second) ? &it->second : nullptr;
-        currencies.push_back({&*code, rate, 0, false});
+        currencies.push_back({code->view(), rate, 0, false});
         return currencies.size() - 1;
     };
     auto price_of = [&](std::size_t order) -> const Decimal& {
@@ -185,7 +185,7 @@ inline Warnings plausibility_warnings(const Round& round, const PlausibilityOpti
             if (within(converted, ref)) continue;
             std::size_t order = 0;
             while (!(ticks[order] == converted && mine(order))) ++order;
-            const std::string& code = *cur.code;
+            const std::string code(cur.code);
             const Decimal& rate = *cur.rate;
             const Decimal& median = price_of(order);
             std::string message = rate.to_string() + " " + round.currency + " per " + code + " makes the " + code +
@@ -224,7 +224,7 @@ inline Warnings plausibility_warnings(const Round& round, const PlausibilityOpti
                     continue;
                 }
                 ++named;
-                const std::string& code = *currencies[currency_of[k]].code;
+                const std::string code(currencies[currency_of[k]].code);
                 std::string written = price_of(k).to_string() + " " + code;
                 if (code != round.currency) written += " (" + detail::money(ticks[k], tick, round.currency) + ")";
                 out.push_back({WarningKind::price_outlier,
@@ -251,12 +251,12 @@ inline Warnings plausibility_warnings(const Round& round, const PlausibilityOpti
                            "1 cannot bind: no origin's share is ever above 1; leave it out for no cap, or give the "
                            "share meant (0.65 for 65%)"});
         } else {
-            const std::set<std::string> excluded(round.rules.excluded_origins.begin(),
+            const std::set<std::string, std::less<>> excluded(round.rules.excluded_origins.begin(),
                                                  round.rules.excluded_origins.end());
-            std::set<std::string> origins;
+            std::set<std::string_view> origins;
             int128 supply = 0, demand = 0;
             for (const Offer& o : round.offers) {
-                if (o.lots <= 0 || excluded.count(o.origin) || (round.rules.require_certified && !o.certified))
+                if (o.lots <= 0 || excluded.count(o.origin.view()) || (round.rules.require_certified && !o.certified))
                     continue;
                 origins.insert(o.origin);
                 supply += o.lots;
@@ -267,9 +267,9 @@ inline Warnings plausibility_warnings(const Round& round, const PlausibilityOpti
             auto list = [&] {
                 std::string names;
                 std::size_t shown = 0;
-                for (const std::string& o : origins) {
+                for (std::string_view o : origins) {
                     if (shown++ == 4) return names + ", ...";
-                    names += (names.empty() ? "" : ", ") + o;
+                    names.append(names.empty() ? "" : ", ").append(o);
                 }
                 return names;
             };

@@ -62,7 +62,7 @@ std::optional<std::size_t> list_of(std::string_view path, const std::vector<cons
     return std::nullopt;
 }
 
-const std::string* id_of(const Round& round, const CsvFile& file, std::size_t row) {
+const Text* id_of(const Round& round, const CsvFile& file, std::size_t row) {
     if (file.list == "bids" && row < round.bids.size()) return &round.bids[row].id;
     if (file.list == "offers" && row < round.offers.size()) return &round.offers[row].id;
     return nullptr;
@@ -71,7 +71,7 @@ const std::string* id_of(const Round& round, const CsvFile& file, std::size_t ro
 std::string located(std::string_view path, const RowRef& ref, const Round& round, const CsvFile& file) {
     std::string out(path);
     out += " (" + io_detail::escaped(file.source, false, SIZE_MAX) + " line " + std::to_string(file.line_of(ref.row));
-    const std::string* id = id_of(round, file, ref.row);
+    const Text* id = id_of(round, file, ref.row);
     if (id && !id->empty()) out += ", id " + io_detail::plain_or_shown(*id);
     return out + ")";
 }

@@ -314,7 +314,8 @@ std::optional<std::string> utf8_problem(std::string_view cell) {
     return std::nullopt;
 }
 
-std::optional<std::string> store_text(std::string& field, std::string_view cell) {
+template <class String>  // std::string or Text
+std::optional<std::string> store_text(String& field, std::string_view cell) {
     if (auto why = utf8_problem(cell)) return why;
     field.assign(cell);
     return std::nullopt;
@@ -437,14 +438,14 @@ constexpr Schema offer_schema{"offers", "offers", "orders", offer_columns};
 constexpr Schema route_schema{"routes", "logistics.routes", "routes", route_columns};
 constexpr const Schema* schemas[] = {&bid_schema, &offer_schema, &route_schema};
 
-std::string& party(Bid& b) { return b.buyer; }
-std::string& party(Offer& o) { return o.supplier; }
-std::string& group(Bid& b) { return b.bloc; }
-std::string& group(Offer& o) { return o.origin; }
+Text& party(Bid& b) { return b.buyer; }
+Text& party(Offer& o) { return o.supplier; }
+Text& group(Bid& b) { return b.bloc; }
+Text& group(Offer& o) { return o.origin; }
 Decimal& price(Bid& b) { return b.limit; }
 Decimal& price(Offer& o) { return o.ask; }
-std::optional<std::string>& place(Bid& b) { return b.delivery; }
-std::optional<std::string>& place(Offer& o) { return o.port; }
+std::optional<Text>& place(Bid& b) { return b.delivery; }
+std::optional<Text>& place(Offer& o) { return o.port; }
 
 // Codes read trimmed or upper-cased, counted per kind for one warning each.
 struct CodeFixes {
@@ -868,7 +869,8 @@ private:
         }
     }
 
-    std::optional<std::string> store_code(std::string& field, std::string_view cell, std::size_t length,
+    template <class String>  // std::string or Text
+    std::optional<std::string> store_code(String& field, std::string_view cell, std::size_t length,
                                           CodeFixes& fixes) {
         if (auto why = utf8_problem(cell)) return why;
         if (std::optional<std::string> code = normalised_code(cell, length)) {

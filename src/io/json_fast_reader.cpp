@@ -262,7 +262,8 @@ private:
     }
 
     // --- values ---------------------------------------------------------------
-    static bool text(od::value& v, std::string& out) {
+    template <class String>  // std::string or Text
+    static bool text(od::value& v, String& out) {
         std::string_view s;
         if (!string_value(v, s)) return false;
         out.assign(s);
@@ -292,7 +293,8 @@ private:
         }
         return !v.get_string().get(out) && is_utf8(out);
     }
-    static bool text(od::value& v, std::optional<std::string>& out) { return text(v, out.emplace()); }
+    template <class String>
+    static bool text(od::value& v, std::optional<String>& out) { return text(v, out.emplace()); }
 
     // A decimal as the careful reader takes it: a string by Decimal::parse,
     // a number by decimal_from_number() (json_tokens.h).

@@ -270,13 +270,13 @@ private:
         }
     }
 
-    bool text(std::string& out) {
+    bool text(Text& out) {
         std::string_view s;
         if (!plain_string(s)) return false;
         out.assign(s);
         return true;
     }
-    bool text(std::optional<std::string>& out) { return text(out.emplace()); }
+    bool text(std::optional<Text>& out) { return text(out.emplace()); }
 
     bool whole(std::int64_t& out) { return whole_from_number(number(), out); }
 

@@ -620,8 +620,8 @@ private:
     }
 
     // --- typed readers -----------------------------------------------------
-    template <class PathFn>
-    bool read_string(const Scalar& s, std::string& out, PathFn&& path) {
+    template <class String, class PathFn>
+    bool read_string(const Scalar& s, String& out, PathFn&& path) {
         if (s.type != Scalar::Type::string) return wrong_type(path(), s.json_type()), false;
         out.assign(s.text);
         return true;

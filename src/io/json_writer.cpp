@@ -187,7 +187,7 @@ void write_map(Writer& w, const Map& map, Fn&& each) {
 
 // An order's id: the Result's own, or (for Results built without ids) the
 // round's, when the caller has the round.
-const std::string& order_id(const std::vector<OrderResult>& orders, std::size_t i, const Round* round, bool bid) {
+const Text& order_id(const std::vector<OrderResult>& orders, std::size_t i, const Round* round, bool bid) {
     const OrderResult& o = orders[i];
     if (!o.id.empty() || !round) return o.id;
     return bid ? round->bids[o.order.value].id : round->offers[o.order.value].id;

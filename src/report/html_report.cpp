@@ -7,6 +7,7 @@
 
 #include "report/html_report.h"
 
+#include <concepts>
 #include <algorithm>
 #include <ostream>
 #include <string>
@@ -59,6 +60,9 @@ struct Cell {
     std::string cls;
     Cell(std::string t, std::string c = "") : text(std::move(t)), cls(std::move(c)) {}
     Cell(const char* t) : text(t) {}
+    // An order's id, buyer or code; a template so that string literals still take the first.
+    template <std::same_as<Text> T>
+    Cell(const T& t, std::string c = "") : text(t.str()), cls(std::move(c)) {}
 };
 
 Cell number(const std::string& text) { return {text, "n"}; }

@@ -53,7 +53,7 @@ CurvesPicture curves_picture(const Round& round, const Market& market, const Res
     std::vector<CurveOrder> all_bids;
     for (std::size_t b = 0; b < market.bid_count(); ++b) {
         const CurveOrder o{market.bid_price[b], market.bid_lots[b], 0};
-        by_bloc[round.bids[b].bloc].push_back(o);
+        by_bloc[round.bids[b].bloc.str()].push_back(o);
         all_bids.push_back(o);
     }
     std::vector<std::int64_t> offered(market.origins.size(), 0);

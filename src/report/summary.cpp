@@ -147,8 +147,8 @@ void write_places(std::ostringstream& out, const Result& result, const std::stri
                "  price at its start minus its freight, and cheaper lots could not come that way\n";
 }
 
-bool matches(const std::string& match, const std::string& id, const std::string& who) {
-    return match.empty() || id.find(match) != std::string::npos || who.find(match) != std::string::npos;
+bool matches(const std::string& match, std::string_view id, std::string_view who) {
+    return match.empty() || id.find(match) != std::string_view::npos || who.find(match) != std::string_view::npos;
 }
 
 // One side's orders in input order, at most options.order_rows of those that
@@ -165,7 +165,7 @@ void write_orders(std::ostringstream& out, const Round& round, const Result& res
     std::uint64_t shown = 0, matching = 0;
     for (const OrderResult& o : orders) {
         const std::size_t i = o.order.value;
-        const std::string& who = bids ? round.bids[i].buyer : round.offers[i].supplier;
+        const Text& who = bids ? round.bids[i].buyer : round.offers[i].supplier;
         if (!matches(options.match, o.id, who)) continue;
         ++matching;
         if (options.order_rows != 0 && shown == options.order_rows) continue;

@@ -37,8 +37,8 @@ struct Columns {
 
 Columns columns_of(const Round& round) {
     Columns c;
-    for (const Bid& b : round.bids) c.blocs.insert(b.bloc);
-    for (const Offer& o : round.offers) c.origins.insert(o.origin);
+    for (const Bid& b : round.bids) c.blocs.insert(b.bloc.str());
+    for (const Offer& o : round.offers) c.origins.insert(o.origin.str());
     c.places = round.logistics.has_value();
     return c;
 }

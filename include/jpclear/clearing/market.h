@@ -190,9 +190,9 @@ inline Prepared prepare(const Round& round) {
     auto path_of = [](const char* list, std::size_t i, const char* field) {
         return std::string(list) + "[" + std::to_string(i) + "]." + field;
     };
-    auto rate_of = [&](const std::optional<std::string>& currency, const char* list, std::size_t i) -> const Decimal* {
+    auto rate_of = [&](const std::optional<Text>& currency, const char* list, std::size_t i) -> const Decimal* {
         if (!currency || *currency == round.currency) return &one;
-        auto it = round.fx.find(*currency);
+        auto it = round.fx.find(currency->str());
         if (it != round.fx.end()) return &it->second;
         if (!detail::is_upper_code(*currency, 3)) return nullptr;  // reported as a malformed code
         out.problems.push_back({path_of(list, i, "currency"), "currency " + detail::quoted(*currency) + " is neither the clearing currency " +

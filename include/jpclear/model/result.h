@@ -12,6 +12,7 @@
 
 #include "jpclear/model/decimal.h"
 #include "jpclear/model/reason.h"
+#include "jpclear/model/text.h"
 #include "jpclear/model/units.h"
 
 namespace jpclear {
@@ -69,7 +70,7 @@ inline const char* to_string(ReasonCode r) {
 // one-byte enums it is 104.
 struct OrderResult {
     std::optional<Decimal> price;  ///< per tonne paid or received; absent when nothing traded
-    std::string id;                ///< the order's id, so a Result needs no Round to be written
+    Text id;                       ///< the order's id, so a Result needs no Round to be written
     Lots filled;
     Reason reason;                 ///< empty when filled; its words: reason_text(result, order)
     OrderIndex order;              ///< position in round.bids / round.offers

@@ -12,33 +12,37 @@
 #include <vector>
 
 #include "jpclear/model/decimal.h"
+#include "jpclear/model/text.h"
 
 namespace jpclear {
 
 inline constexpr const char* round_format = "jpclear.round/1";
 
+// An order's strings are Texts (text.h): 16 bytes each, where a std::string
+// took 32 (40 as std::optional). Bid is 136 bytes, Offer 144.
 struct Bid {
-    std::string id;
-    std::string buyer;
-    std::string bloc;                     ///< e.g. "EU", "JP"
-    std::int64_t lots = 0;                ///< 1 to 10^9
-    std::int64_t min_lots = 0;            ///< 0: divisible; == lots: all-or-none
-    Decimal limit;                        ///< most it pays per tonne, in `currency`
-    std::optional<std::string> currency;  ///< absent: the clearing currency
-    std::optional<std::string> delivery;  ///< place the lots are delivered to (spec 10); only with logistics
+    Text id;
+    Text buyer;
+    Text bloc;                     ///< e.g. "EU", "JP"
+    std::int64_t lots = 0;         ///< 1 to 10^9
+    std::int64_t min_lots = 0;     ///< 0: divisible; == lots: all-or-none
+    Decimal limit;                 ///< most it pays per tonne, in `currency`
+    std::optional<Text> currency;  ///< absent: the clearing currency
+    std::optional<Text> delivery;  ///< place the lots are delivered to (spec 10); only with logistics
 };
 
 struct Offer {
-    std::string id;
-    std::string supplier;
-    std::string origin;  ///< ISO 3166 alpha-2
+    Text id;
+    Text supplier;
+    Text origin;  ///< ISO 3166 alpha-2
     std::int64_t lots = 0;
     std::int64_t min_lots = 0;
     Decimal ask;  ///< least it takes per tonne, in `currency`
-    std::optional<std::string> currency;
+    std::optional<Text> currency;
     bool certified = false;
-    std::optional<std::string> port;  ///< place the lots are loaded at (spec 10); only with logistics
+    std::optional<Text> port;  ///< place the lots are loaded at (spec 10); only with logistics
 };
+static_assert(sizeof(Bid) <= 136 && sizeof(Offer) <= 144, "a round holds one per order: keep them small");
 
 /// A way lots may move from one place to another (spec section 10).
 struct Route {

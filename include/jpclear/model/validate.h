@@ -63,7 +63,7 @@ public:
 
     void add(std::string path, std::string message) { out_.push_back({std::move(path), std::move(message)}); }
 
-    void non_empty(const std::string& path, const std::string& value) {
+    void non_empty(const std::string& path, std::string_view value) {
         if (value.empty()) add(path, "must not be empty");
     }
 
@@ -130,7 +130,7 @@ public:
     /// Records order `k` under its id when the id is new and returns the
     /// order count; otherwise returns the order that used the id first.
     std::size_t insert(std::size_t k) {
-        const std::string& id = id_of_(k);
+        const std::string_view id = id_of_(k);
         const Pending& pending = hashes_[k % ahead];
         const std::uint64_t h = pending.order == k ? pending.hash : std::hash<std::string_view>{}(id);
         const auto tag = static_cast<std::uint32_t>(h >> 32);
@@ -229,10 +229,10 @@ inline void validate_fields(const Round& round, Problems& out) {
         return std::string(bid ? "bids[" : "offers[") + std::to_string(i) + "]";
     };
     const std::size_t bid_count = round.bids.size();
-    detail::FirstUse first_use(bid_count + round.offers.size(), [&](std::size_t k) -> const std::string& {
+    detail::FirstUse first_use(bid_count + round.offers.size(), [&](std::size_t k) -> std::string_view {
         return k < bid_count ? round.bids[k].id : round.offers[k - bid_count].id;
     });
-    auto unique_id = [&](bool bid, std::size_t i, const std::string& id) {
+    auto unique_id = [&](bool bid, std::size_t i, std::string_view id) {
         if (id.empty()) return check.add(order_path(bid, i) + ".id", "must not be empty");
         if (id.size() > max_id_bytes)
             check.add(order_path(bid, i) + ".id", "is " + std::to_string(id.size()) + " bytes long; an id has at most " +
@@ -243,7 +243,7 @@ inline void validate_fields(const Round& round, Problems& out) {
         check.add(order_path(bid, i) + ".id", "id " + detail::quoted(id) + " is already used by " +
                                                   order_path(first_bid, first_bid ? first : first - bid_count));
     };
-    auto order_currency = [&](const std::string& path, const std::optional<std::string>& c) {
+    auto order_currency = [&](const std::string& path, const std::optional<Text>& c) {
         if (c) check.currency_code(path, *c);
     };
     auto plain = [](const Decimal& d) {
@@ -252,12 +252,12 @@ inline void validate_fields(const Round& round, Problems& out) {
     auto lots_ok = [](std::int64_t lots, std::int64_t min_lots) {
         return lots >= 1 && lots <= max_order_lots && min_lots >= 0 && min_lots <= lots;
     };
-    auto currency_ok = [](const std::optional<std::string>& c) { return !c || detail::is_upper_code(*c, 3); };
+    auto currency_ok = [](const std::optional<Text>& c) { return !c || detail::is_upper_code(*c, 3); };
 
     // Section 10: places exist only with logistics, and then every order has one.
     std::unordered_map<std::string_view, std::size_t> places;  // place -> first route naming it
     if (round.logistics) detail::validate_routes(round.logistics->routes, check, places);
-    auto place_field = [&](bool bid, std::size_t i, const std::optional<std::string>& place) {
+    auto place_field = [&](bool bid, std::size_t i, const std::optional<Text>& place) {
         const char* field = bid ? ".delivery" : ".port";
         if (!round.logistics) {
             if (place)
@@ -267,7 +267,7 @@ inline void validate_fields(const Round& round, Problems& out) {
             return;
         }
         if (!place) return check.add(order_path(bid, i) + field, "is required in a round with logistics");
-        if (!places.count(*place))
+        if (!places.count(place->view()))
             check.add(order_path(bid, i) + field, detail::quoted(*place) + " is named by no route (a typo?)");
     };
 

@@ -473,7 +473,7 @@ private:
     }
 
     // The index of `origin` in rules.excluded_origins (ReasonFacts::excluded).
-    std::uint32_t excluded_index(const std::string& origin) const {
+    std::uint32_t excluded_index(std::string_view origin) const {
         const std::vector<std::string>& list = round_.rules.excluded_origins;
         return static_cast<std::uint32_t>(std::find(list.begin(), list.end(), origin) - list.begin());
     }
