@@ -7,8 +7,8 @@
 // offered or less than its minimum; buyers' payments equal suppliers'
 // receipts plus the rounding residual (with places, plus freight and rents,
 // and the routes carry every lot); and the result's bytes are the same when
-// the round is cleared again, and (orders permuted back) when the input lists
-// are reversed.
+// the round is cleared again by clear_streamed() (its lines made as they are
+// written), and (orders permuted back) when the input lists are reversed.
 
 #include <algorithm>
 #include <cstddef>
@@ -96,11 +96,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const ClearOutcome first = clear(round, options);
     JPCLEAR_FUZZ_REQUIRE(first.ok() == first.result.has_value());
     JPCLEAR_FUZZ_REQUIRE(first.ok() == first.problems.empty());
+    const StreamedOutcome second = clear_streamed(round, options);
+    JPCLEAR_FUZZ_REQUIRE(second.status == first.status && second.problems.size() == first.problems.size());
     if (!first.ok()) return 0;
     check_result(round, *first.result);
 
     const std::string bytes = result_json(round, *first.result);
-    const ClearOutcome second = clear(round, options);
     JPCLEAR_FUZZ_REQUIRE(second.ok() && result_json(round, *second.result) == bytes);
 
     // The lists reversed: the same result, its order lines reversed back.

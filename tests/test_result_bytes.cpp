@@ -1,5 +1,5 @@
-// Pins the bytes of written results: the JSON document, every CSV table and
-// the summary with its orders, for generated rounds that between them reach
+// Pins the bytes of written results: the JSON document (from a Result and
+// from a StreamedResult), every CSV table and the summary with its orders, for generated rounds that between them reach
 // every reason sentence (prices outside, the margin, blocks, origin caps,
 // ineligible offers, places and full routes, pay-as-bid, no trade).
 //
@@ -53,6 +53,16 @@ Written write_all(const Round& round) {
     std::ostringstream streamed;
     write_result_json(streamed, round, result);
     EXPECT_EQ(streamed.str(), json);
+    // So must a StreamedResult, whose lines are made as they are written.
+    const StreamedOutcome lazy = clear_streamed(round);
+    EXPECT_TRUE(lazy.ok());
+    if (lazy.ok()) {
+        std::ostringstream made;
+        write_result_json(made, round, *lazy.result);
+        EXPECT_EQ(made.str(), json);
+        EXPECT_EQ(result_json(round, *lazy.result), json);
+        EXPECT_EQ(result_json(lazy.result->materialized()), json);
+    }
     std::string csv;
     for (CsvTable table : csv_tables(result))
         for (const CsvStyle& style : {CsvStyle{}, CsvStyle::excel_eu()}) {

@@ -31,6 +31,14 @@ inline ClearOutcome failed(CallStatus status, Problems problems) {
     return out;
 }
 
+// What a valid round that still cannot be cleared says (clear() and
+// clear_streamed() alike): places whose prices no route connects, or totals
+// beyond 128 bits.
+inline Problems problems_of(const NoPlacePrices& e) { return {{"logistics.routes", e.what()}}; }
+inline Problems problems_of(const OverflowError& e) {
+    return {{"", std::string("the round's totals do not fit exact 128-bit arithmetic (") + e.what() + ")"}};
+}
+
 }  // namespace detail
 
 /// Problems of `round`, empty when it is valid (no clearing is done).
@@ -46,10 +54,9 @@ inline ClearOutcome clear_inline(const Round& round, const Options& options = {}
         out.result = build_result(round, market, solve(market, options));
         return out;
     } catch (const NoPlacePrices& e) {
-        return detail::failed(CallStatus::invalid_input, {{"logistics.routes", e.what()}});
+        return detail::failed(CallStatus::invalid_input, detail::problems_of(e));
     } catch (const OverflowError& e) {
-        return detail::failed(CallStatus::invalid_input,
-                              {{"", std::string("the round's totals do not fit exact 128-bit arithmetic (") + e.what() + ")"}});
+        return detail::failed(CallStatus::invalid_input, detail::problems_of(e));
     }
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "jpclear/clear.h"
 #include "jpclear/model/problem.h"
 #include "jpclear/model/result.h"
 #include "jpclear/model/round.h"
@@ -174,6 +175,12 @@ std::string result_json(const Result& result);
 /// round (OrderResult::order), the rest is as above.
 void write_result_json(std::ostream& out, const Round& round, const Result& result);
 std::string result_json(const Round& round, const Result& result);
+
+/// The same document from a StreamedResult (clear.h) of `round`, each order
+/// line made as it is written: the same bytes as from the Result clear()
+/// gives, without holding the lines.
+void write_result_json(std::ostream& out, const Round& round, const StreamedResult& result);
+std::string result_json(const Round& round, const StreamedResult& result);
 
 /// A round as a `jpclear.round/1` document (used by `jpclear generate`),
 /// with `delivery`, `port` and `logistics` when the round has them; it reads

@@ -168,6 +168,22 @@ void write_list(Writer& w, const Items& items, Fn&& each) {
     w.raw("\n  ]");
 }
 
+// As write_list, for `count` items made by `each(i)`.
+template <class Fn>
+void write_indexed(Writer& w, std::size_t count, Fn&& each) {
+    if (count == 0) {
+        w.raw("[]");
+        return;
+    }
+    w.raw("[\n");
+    for (std::size_t i = 0; i < count; ++i) {
+        w.raw(i == 0 ? "    " : ",\n    ");
+        each(i);
+        w.flush_if_full();
+    }
+    w.raw("\n  ]");
+}
+
 template <class Map, class Fn>
 void write_map(Writer& w, const Map& map, Fn&& each) {
     if (map.empty()) {
@@ -192,6 +208,29 @@ const Text& order_id(const std::vector<OrderResult>& orders, std::size_t i, cons
     if (!o.id.empty() || !round) return o.id;
     return bid ? round->bids[o.order.value].id : round->offers[o.order.value].id;
 }
+
+// Where write_result() takes the order lines and the ids from: the lists a
+// Result holds, or a StreamedResult that makes each line when it is written.
+struct HeldLines {
+    const Result& r;
+    const Round* round;
+    std::size_t bid_count() const { return r.bids.size(); }
+    std::size_t offer_count() const { return r.offers.size(); }
+    const OrderResult& bid(std::size_t i) const { return r.bids[i]; }
+    const OrderResult& offer(std::size_t i) const { return r.offers[i]; }
+    const Text& bid_id(std::size_t i) const { return order_id(r.bids, i, round, true); }
+    const Text& offer_id(std::size_t i) const { return order_id(r.offers, i, round, false); }
+};
+struct MadeLines {
+    const StreamedResult& s;
+    const Round& round;
+    std::size_t bid_count() const { return s.bid_count(); }
+    std::size_t offer_count() const { return s.offer_count(); }
+    OrderResult bid(std::size_t i) const { return s.bid(i); }
+    OrderResult offer(std::size_t i) const { return s.offer(i); }
+    const Text& bid_id(std::size_t i) const { return round.bids[i].id; }
+    const Text& offer_id(std::size_t i) const { return round.offers[i].id; }
+};
 
 void write_price_or_null(Writer& w, const std::optional<Decimal>& price, int digits) {
     if (price) w.dec(*price, digits);
@@ -218,7 +257,8 @@ void write_places(Writer& w, const Result& r, int d) {
     });
 }
 
-void write_result(Writer& w, const Round* round, const Result& r) {
+template <class Lines>
+void write_result(Writer& w, const Result& r, const Lines& lines) {
     const int d = r.price_digits;
     w.raw("{\n  ").key("format").str(result_format);
     w.raw(",\n  ").key("round").str(r.round);
@@ -240,18 +280,15 @@ void write_result(Writer& w, const Round* round, const Result& r) {
     w.raw(",\n  ").key("rounding_residual").dec(r.rounding_residual, d);
     if (r.has_places) w.raw(",\n  ").key("freight_cost").dec(r.freight_cost, d);
     w.raw(",\n  ").key("bids");
-    std::size_t i = 0;
     std::string words;
-    write_list(w, r.bids,
-               [&](const OrderResult& o) { write_order(w, order_id(r.bids, i++, round, true), o, r, words); });
+    write_indexed(w, lines.bid_count(), [&](std::size_t i) { write_order(w, lines.bid_id(i), lines.bid(i), r, words); });
     w.raw(",\n  ").key("offers");
-    i = 0;
-    write_list(w, r.offers,
-               [&](const OrderResult& o) { write_order(w, order_id(r.offers, i++, round, false), o, r, words); });
+    write_indexed(w, lines.offer_count(),
+                  [&](std::size_t i) { write_order(w, lines.offer_id(i), lines.offer(i), r, words); });
     w.raw(",\n  ").key("awards");
     write_list(w, r.awards, [&](const Award& a) {
-        w.raw("{").key("bid").str(order_id(r.bids, a.bid.value, round, true)).raw(", ");
-        w.key("offer").str(order_id(r.offers, a.offer.value, round, false)).raw(", ");
+        w.raw("{").key("bid").str(lines.bid_id(a.bid.value)).raw(", ");
+        w.key("offer").str(lines.offer_id(a.offer.value)).raw(", ");
         w.key("lots").num(a.lots.count).raw(", ").key("price").dec(a.price, d).raw("}");
     });
     w.raw(",\n  ").key("blocs");
@@ -324,34 +361,48 @@ void write_round(Writer& w, const Round& round) {
     w.raw("\n}\n");
 }
 
-std::string result_text(const Round* round, const Result& result) {
+template <class Lines>
+std::string result_text(const Result& result, const Lines& lines) {
     std::string out;
     // About 170 bytes an order line (more with a reason), about 80 an award,
     // about 110 a place or a route.
-    out.reserve(512 + 192 * (result.bids.size() + result.offers.size()) + 96 * result.awards.size() +
+    out.reserve(512 + 192 * (lines.bid_count() + lines.offer_count()) + 96 * result.awards.size() +
                 128 * (result.places.size() + result.routes.size()));
     Writer w(out);
-    write_result(w, round, result);
+    write_result(w, result, lines);
     return out;
 }
 
-void write_result_to(std::ostream& out, const Round* round, const Result& result) {
+template <class Lines>
+void write_result_to(std::ostream& out, const Result& result, const Lines& lines) {
     std::string buffer;
     Writer w(buffer, &out);
-    write_result(w, round, result);
+    write_result(w, result, lines);
     w.flush();
 }
 
 }  // namespace
 
-std::string result_json(const Result& result) { return result_text(nullptr, result); }
+std::string result_json(const Result& result) { return result_text(result, HeldLines{result, nullptr}); }
 
-void write_result_json(std::ostream& out, const Result& result) { write_result_to(out, nullptr, result); }
+void write_result_json(std::ostream& out, const Result& result) {
+    write_result_to(out, result, HeldLines{result, nullptr});
+}
 
-std::string result_json(const Round& round, const Result& result) { return result_text(&round, result); }
+std::string result_json(const Round& round, const Result& result) {
+    return result_text(result, HeldLines{result, &round});
+}
 
 void write_result_json(std::ostream& out, const Round& round, const Result& result) {
-    write_result_to(out, &round, result);
+    write_result_to(out, result, HeldLines{result, &round});
+}
+
+std::string result_json(const Round& round, const StreamedResult& result) {
+    return result_text(result.totals(), MadeLines{result, round});
+}
+
+void write_result_json(std::ostream& out, const Round& round, const StreamedResult& result) {
+    write_result_to(out, result.totals(), MadeLines{result, round});
 }
 
 void write_round_json(std::ostream& out, const Round& round) {

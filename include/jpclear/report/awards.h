@@ -57,6 +57,9 @@ inline void sort_awarded(std::vector<AwardKey>& keys, const std::vector<std::str
 
 inline std::vector<AwardLots> match_awards(const OrderBook& book, const Allocation& a) {
     std::vector<detail::AwardKey> bid_keys, offer_keys;
+    // Sized first: grown by doubling, a list and its copy are held at once.
+    bid_keys.reserve(static_cast<std::size_t>(std::count_if(a.bid_fill.begin(), a.bid_fill.end(), [](std::int64_t x) { return x > 0; })));
+    offer_keys.reserve(static_cast<std::size_t>(std::count_if(a.offer_fill.begin(), a.offer_fill.end(), [](std::int64_t x) { return x > 0; })));
     for (std::uint32_t b = 0; b < book.bid_count(); ++b)
         if (a.bid_fill[b] > 0) bid_keys.push_back({-book.bid_price[b], detail::id_prefix(book.bid_id[b]), b});
     for (std::uint32_t o = 0; o < book.offer_count(); ++o)

@@ -38,9 +38,68 @@ namespace detail {
 
 class ResultBuilder {
 public:
+    /// With `keep_lines` false, build() leaves Result::bids and ::offers
+    /// empty and the builder can make each line later (bid_line(),
+    /// offer_line()); it then must outlive its use, as must what it refers to.
     ResultBuilder(const Round& round, const OrderBook& book, const Allocation& a,
-                  const std::vector<std::int64_t>* arc_flow = nullptr)
-        : round_(round), book_(book), a_(a), arc_flow_(arc_flow), digits_(std::max(book.tick.scale(), 0)) {}
+                  const std::vector<std::int64_t>* arc_flow = nullptr, bool keep_lines = true)
+        : round_(round),
+          book_(book),
+          a_(a),
+          arc_flow_(arc_flow),
+          digits_(std::max(book.tick.scale(), 0)),
+          keep_lines_(keep_lines) {}
+    ResultBuilder(const ResultBuilder&) = delete;
+    ResultBuilder& operator=(const ResultBuilder&) = delete;
+
+    /// The line of bid `b` (its index in round.bids), as build() makes it.
+    OrderResult bid_line(std::size_t b) const {
+        const std::int64_t x = a_.bid_fill[b], L = book_.bid_lots[b];
+        const std::uint32_t q = bid_place(b);
+        OrderResult o;
+        o.order = OrderIndex{static_cast<std::uint32_t>(b)};
+        o.id = round_.bids[b].id;
+        o.filled = Lots{x};
+        o.status = fill_status(x, L);
+        if (x > 0) o.price = pays_[q];
+        if (o.status != FillStatus::filled) classify(o, true, q, book_.bid_price[b], x, L, book_.bid_min[b], nullptr);
+        return o;
+    }
+
+    /// The line of offer `i` (its index in round.offers); `e` is its index
+    /// among the eligible offers (the Market's), read only when it is eligible.
+    OrderResult offer_line(std::size_t i, std::size_t e) const {
+        const Offer& offer = round_.offers[i];
+        OrderResult o;
+        o.order = OrderIndex{static_cast<std::uint32_t>(i)};
+        o.id = offer.id;
+        switch (book_.offer_eligibility[i]) {
+            case Eligibility::excluded_origin:
+                o.status = FillStatus::ineligible;
+                o.reason_code = ReasonCode::excluded_origin;
+                o.reason.text = ReasonText::excluded_origin;
+                o.reason.bid = false;
+                o.reason.where = excluded_index(offer.origin);
+                return o;
+            case Eligibility::not_certified:
+                o.status = FillStatus::ineligible;
+                o.reason_code = ReasonCode::not_certified;
+                o.reason.text = ReasonText::not_certified;
+                o.reason.bid = false;
+                return o;
+            case Eligibility::eligible: break;
+        }
+        const std::int64_t y = a_.offer_fill[e], L = book_.offer_lots[e], A = book_.offer_price[e];
+        const std::uint32_t q = offer_place(e);
+        o.filled = Lots{y};
+        o.status = fill_status(y, L);
+        if (y > 0) o.price = uniform() ? receives_[q] : price(A);
+        if (o.status != FillStatus::filled) {
+            const std::uint32_t origin = book_.offer_origin[e];
+            classify(o, false, q, A, y, L, book_.offer_min[e], at_cap_[origin] ? &origin : nullptr, &origin);
+        }
+        return o;
+    }
 
     Result build(Optimality optimality, const std::optional<int128>& bound_tick_lots) {
         if (book_.has_places()) return build_places(optimality, bound_tick_lots);
@@ -424,7 +483,7 @@ private:
     }
 
     void bids(Result& r) {
-        r.bids.reserve(book_.bid_count());
+        if (keep_lines_) r.bids.reserve(book_.bid_count());
         // Totals by bloc index, one lookup per bid: the Result's map is filled
         // once at the end (three map lookups per bid were a third of this loop).
         std::unordered_map<std::string_view, std::uint32_t> bloc_index;
@@ -439,15 +498,8 @@ private:
         for (std::size_t b = 0; b < book_.bid_count(); ++b) {
             const Bid& bid = round_.bids[b];
             const std::int64_t x = a_.bid_fill[b], L = book_.bid_lots[b], P = book_.bid_price[b];
-            const std::uint32_t q = bid_place(b);
-            const Place& pl = place_[q];
-            OrderResult o;
-            o.order = OrderIndex{static_cast<std::uint32_t>(b)};
-            o.id = bid.id;
-            o.filled = Lots{x};
-            o.status = fill_status(x, L);
-            if (x > 0) o.price = pays_[q];
-            if (o.status != FillStatus::filled) classify(o, true, q, P, x, L, book_.bid_min[b], nullptr);
+            const Place& pl = place_[bid_place(b)];
+            if (keep_lines_) r.bids.push_back(bid_line(b));
             auto [it, fresh] = bloc_index.try_emplace(bid.bloc, static_cast<std::uint32_t>(blocs.size()));
             if (fresh) blocs.push_back(Bloc{bid.bloc, {}});
             Bloc& t = blocs[it->second];
@@ -461,7 +513,6 @@ private:
                 t.traded = true;
                 surplus_total = checked_add(surplus_total, surplus);
             }
-            r.bids.push_back(std::move(o));
         }
         for (Bloc& t : blocs) {
             t.totals.cost = money(t.cost);
@@ -479,53 +530,25 @@ private:
     }
 
     void offers(Result& r) {
-        r.offers.reserve(round_.offers.size());
+        if (keep_lines_) r.offers.reserve(round_.offers.size());
         origin_surplus_.assign(book_.origins.size(), 0);
         std::size_t e = 0;  // index among eligible offers
         for (std::size_t i = 0; i < round_.offers.size(); ++i) {
-            const Offer& offer = round_.offers[i];
-            OrderResult o;
-            o.order = OrderIndex{static_cast<std::uint32_t>(i)};
-            o.id = offer.id;
-            switch (book_.offer_eligibility[i]) {
-                case Eligibility::excluded_origin:
-                    o.status = FillStatus::ineligible;
-                    o.reason_code = ReasonCode::excluded_origin;
-                    o.reason.text = ReasonText::excluded_origin;
-                    o.reason.bid = false;
-                    o.reason.where = excluded_index(offer.origin);
-                    r.offers.push_back(std::move(o));
-                    continue;
-                case Eligibility::not_certified:
-                    o.status = FillStatus::ineligible;
-                    o.reason_code = ReasonCode::not_certified;
-                    o.reason.text = ReasonText::not_certified;
-                    o.reason.bid = false;
-                    r.offers.push_back(std::move(o));
-                    continue;
-                case Eligibility::eligible: break;
-            }
-            const std::int64_t y = a_.offer_fill[e], L = book_.offer_lots[e], A = book_.offer_price[e];
-            const std::uint32_t q = offer_place(e);
-            const Place& pl = place_[q];
-            o.filled = Lots{y};
-            o.status = fill_status(y, L);
-            if (y > 0) o.price = uniform() ? receives_[q] : price(A);
+            if (keep_lines_) r.offers.push_back(offer_line(i, e));
+            if (book_.offer_eligibility[i] != Eligibility::eligible) continue;
+            const std::int64_t y = a_.offer_fill[e];
             if (y > 0 && uniform()) {
                 int128& s = origin_surplus_[book_.offer_origin[e]];
-                s = checked_add(s, checked_mul(pl.offers_receive - A, y));
+                s = checked_add(s, checked_mul(place_[offer_place(e)].offers_receive - book_.offer_price[e], y));
             }
-            if (o.status != FillStatus::filled) {
-                const std::uint32_t origin = book_.offer_origin[e];
-                classify(o, false, q, A, y, L, book_.offer_min[e], at_cap_[origin] ? &origin : nullptr, &origin);
-            }
-            r.offers.push_back(std::move(o));
             ++e;
         }
     }
 
     void awards(Result& r) {
-        for (const AwardLots& m : match_awards(book_, a_)) {
+        const std::vector<AwardLots> matched = match_awards(book_, a_);
+        r.awards.reserve(matched.size());  // grown by doubling, the old and new lists were both held at the peak
+        for (const AwardLots& m : matched) {
             Award aw;
             aw.bid = OrderIndex{m.bid};
             aw.offer = OrderIndex{book_.offer_input[m.offer]};
@@ -609,6 +632,7 @@ private:
     const Allocation& a_;
     const std::vector<std::int64_t>* arc_flow_;  // with places only
     int digits_;
+    bool keep_lines_;
     std::vector<Place> place_;
     Optimality optimality_ = Optimality::proven;
     PriceInterval interval_{0, 0};
