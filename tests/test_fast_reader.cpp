@@ -226,7 +226,9 @@ TEST(FastReader, ReadsUpToTheLimits) {
 void expect_scanned(const std::string& text, const ReadLimits& limits = {}, bool prefault = false) {
     const RoundRead careful = io_detail::read_round_careful(text, limits, {});
     ASSERT_TRUE(careful.problems.empty()) << careful.problems.front().path << ": " << careful.problems.front().message;
-    const std::optional<Round> scanned = io_detail::read_round_scanned(text, limits, {}, prefault);
+    io_detail::ReadHelp help;
+    help.prefault = prefault;
+    const std::optional<Round> scanned = io_detail::read_round_scanned(text, limits, {}, help);
     ASSERT_TRUE(scanned.has_value()) << "the scanner declined " << text.substr(0, 200);
     EXPECT_EQ(testing::round_difference(*scanned, *careful.round), "");
 }

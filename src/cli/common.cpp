@@ -155,14 +155,18 @@ Input load_round(const po::variables_map& vm, spdlog::logger& log) {
     const std::string round_path = vm["round"].as<std::string>();
     // A helper thread faults in the memory of large order lists while they
     // are read (src/io/prefault.h); the library's own readers never start one.
-    const bool prefault = true;
+    io_detail::ReadHelp help;
+    help.prefault = true;
     RoundRead read;
     if (round_path == "-") {
         // Parsed in place: read_standard_input() leaves the parser's padding.
         if (std::optional<std::string> text = read_standard_input(limits, read.problems))
-            read = io_detail::read_round(*text, text->capacity(), limits, sources, prefault);
+            read = io_detail::read_round(*text, text->capacity(), limits, sources, help);
     } else if (std::optional<MappedFile> mapped = MappedFile::map(round_path, limits, read.problems)) {
-        read = io_detail::read_round(mapped->text(), mapped->readable(), limits, sources, prefault);
+        // A file mapping: what the scanner has read leaves the resident set
+        // (src/io/drop_behind.h), so the text and the Round are never held whole together.
+        help.drop_read_pages_every = std::size_t{32} << 20;
+        read = io_detail::read_round(mapped->text(), mapped->readable(), limits, sources, help);
     } else if (read.problems.empty()) {
         read = read_round_file(round_path, limits, sources);
     }

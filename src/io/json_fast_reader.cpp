@@ -321,7 +321,7 @@ private:
 }  // namespace
 
 std::optional<Round> read_round_simdjson(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                                         const OrderSources& sources, bool prefault) {
+                                         const OrderSources& sources, const ReadHelp& help) {
     if (text.size() > limits.max_bytes) return std::nullopt;
     simdjson::padded_string copy;
     const char* data = text.data();
@@ -335,12 +335,12 @@ std::optional<Round> read_round_simdjson(std::string_view text, std::size_t read
     od::document doc;
     if (parser.iterate(data, text.size(), capacity).get(doc)) return std::nullopt;
     Round round;
-    if (!FastReader(round, limits, sources, prefault).document(doc)) return std::nullopt;
+    if (!FastReader(round, limits, sources, help.prefault).document(doc)) return std::nullopt;
     return round;
 }
 
 std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                                     const OrderSources& sources, bool prefault) {
+                                     const OrderSources& sources, const ReadHelp& help) {
     if (text.size() > limits.max_bytes) return std::nullopt;
     // A byte order mark, as spreadsheet tools and Windows editors write one:
     // skipped, as the careful reader skips it, rather than sent there.
@@ -348,8 +348,8 @@ std::optional<Round> read_round_fast(std::string_view text, std::size_t readable
         text.remove_prefix(3);
         readable -= 3;
     }
-    if (std::optional<Round> round = read_round_scanned(text, limits, sources, prefault)) return round;
-    return read_round_simdjson(text, readable, limits, sources, prefault);
+    if (std::optional<Round> round = read_round_scanned(text, limits, sources, help)) return round;
+    return read_round_simdjson(text, readable, limits, sources, help);
 }
 
 }  // namespace jpclear::io_detail

@@ -20,18 +20,25 @@ namespace jpclear::io_detail {
 /// is parsed in place, any other text is copied first.
 inline constexpr std::size_t json_padding = 64;
 
+/// What the command line asks of a reader of a large text; the library's own
+/// readers ask for none of it (they never start a thread or touch mappings).
+struct ReadHelp {
+    /// A list of more than 8 MiB of orders has its memory faulted in by a
+    /// helper thread while the reader fills it (io/prefault.h).
+    bool prefault = false;
+    /// The text is a read-only private mapping of a file: the order scanner
+    /// lets the pages it has read go every this many bytes (io/drop_behind.h);
+    /// 0: never. On any other memory this would lose the text.
+    std::size_t drop_read_pages_every = 0;
+};
+
 /// The round of `text` when it is a clean document that the careful reader
 /// would read without any problem, exactly as that reader would read it;
 /// nullopt whenever there is any doubt (then nothing is said about the text).
 /// `readable` is how many bytes from text.data() may be read (text.size()
 /// when unknown).
-///
-/// With `prefault`, a list of more than 8 MiB of orders has its memory faulted
-/// in by a helper thread while the reader fills it (io/prefault.h):
-/// the command line asks for it, the library's own readers never start a
-/// thread.
 std::optional<Round> read_round_fast(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                                     const OrderSources& sources, bool prefault = false);
+                                     const OrderSources& sources, const ReadHelp& help = {});
 
 /// The two tiers of read_round_fast(), each with its contract (the text
 /// without a byte order mark; one over limits.max_bytes is declined). The scanner
@@ -39,9 +46,9 @@ std::optional<Round> read_round_fast(std::string_view text, std::size_t readable
 /// index of the whole text, and gives up on more than the simdjson reader
 /// (json_fast_reader.cpp) does: an escape in an order's string, for one.
 std::optional<Round> read_round_scanned(std::string_view text, const ReadLimits& limits, const OrderSources& sources,
-                                        bool prefault = false);
+                                        const ReadHelp& help = {});
 std::optional<Round> read_round_simdjson(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                                         const OrderSources& sources, bool prefault = false);
+                                         const OrderSources& sources, const ReadHelp& help = {});
 
 /// The careful reader (nlohmann-json SAX), with every problem and its path.
 RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, const OrderSources& sources);
@@ -50,6 +57,6 @@ RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, co
 /// buffer's capacity, when read_text_file() or read_standard_input() made
 /// it): the fast reader then parses it in place instead of copying it.
 RoundRead read_round(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                     const OrderSources& sources, bool prefault = false);
+                     const OrderSources& sources, const ReadHelp& help = {});
 
 }  // namespace jpclear::io_detail

@@ -39,6 +39,7 @@
 
 #include "io/json_fast_reader.h"
 #include "io/json_tokens.h"
+#include "io/drop_behind.h"
 #include "io/prefault.h"
 
 namespace jpclear::io_detail {
@@ -74,8 +75,12 @@ std::size_t count_byte(const char* from, const char* to, char c) {
 
 class Scanner {
 public:
-    Scanner(std::string_view text, const ReadLimits& limits, bool prefault)
-        : at_(text.data()), end_(text.data() + text.size()), limits_(limits), prefault_(prefault) {}
+    Scanner(std::string_view text, const ReadLimits& limits, const ReadHelp& help)
+        : at_(text.data()),
+          end_(text.data() + text.size()),
+          limits_(limits),
+          prefault_(help.prefault),
+          behind_(text.data(), help.drop_read_pages_every) {}
 
     // The whole document: its order lists into `bids` and `offers`, and the
     // rest, in its order, into `header` as a document of its own.
@@ -233,6 +238,7 @@ private:
             if (out.size() == most) return false;  // over limits.max_orders
             if (!(this->*element)(out.emplace_back())) return false;
             ahead.written_one(out.size(), sizeof(T));
+            behind_.read_up_to(at_);
             const Next next = after_value(']');
             if (next == Next::broken) return false;
             if (next == Next::closed) return orders_ += out.size(), true;
@@ -330,20 +336,21 @@ private:
     const char* const end_;
     const ReadLimits& limits_;
     const bool prefault_;
+    DropBehind behind_;
     std::uint64_t orders_ = 0;  // bids and offers read so far
 };
 
 }  // namespace
 
 std::optional<Round> read_round_scanned(std::string_view text, const ReadLimits& limits, const OrderSources& sources,
-                                        bool prefault) {
+                                        const ReadHelp& help) {
     if (text.size() > limits.max_bytes) return std::nullopt;
     if (sources.bids_from_csv || sources.offers_from_csv || sources.routes_from_csv) return std::nullopt;
     std::string header;
     std::vector<Bid> bids;
     std::vector<Offer> offers;
     try {
-        if (!Scanner(text, limits, prefault).document(header, bids, offers)) return std::nullopt;
+        if (!Scanner(text, limits, help).document(header, bids, offers)) return std::nullopt;
     } catch (const std::bad_alloc&) {
         return std::nullopt;  // a list's reservation: the simdjson reader knows its length
     } catch (const std::length_error&) {

@@ -879,8 +879,8 @@ RoundRead read_round_careful(std::string_view text, const ReadLimits& limits, co
 
 // The fast reader when it is sure, else the careful one (json_fast_reader.h).
 RoundRead read_round(std::string_view text, std::size_t readable, const ReadLimits& limits,
-                     const OrderSources& sources, bool prefault) {
-    if (std::optional<Round> round = read_round_fast(text, readable, limits, sources, prefault))
+                     const OrderSources& sources, const ReadHelp& help) {
+    if (std::optional<Round> round = read_round_fast(text, readable, limits, sources, help))
         return {{}, std::move(round)};
     return read_round_careful(text, limits, sources);
 }
