@@ -1,7 +1,9 @@
 // clear() is re-entrant (docs/api.md, "Threads"): 8 threads clear the same
 // generated rounds at once, each in its own order, some as their own copy and
-// some shared read-only, and every result must be byte for byte the result of
-// a single-threaded run. Under ThreadSanitizer (JPCLEAR_TSAN) any data race
+// some shared read-only, some with clear() and some with clear_streamed(),
+// while some also write shared StreamedResults (their lines made by several
+// threads at once), and every result must be byte for byte the result of a
+// single-threaded run. Under ThreadSanitizer (JPCLEAR_TSAN) any data race
 // between the calls fails it as well.
 //
 //   test_threads [ROUNDS]   (default 48 rounds of every shape)
@@ -56,16 +58,28 @@ std::string outcome_text(const jpclear::Round& round, const jpclear::ClearOutcom
     return jpclear::result_json(round, *outcome.result);
 }
 
+std::string outcome_text(const jpclear::Round& round, const jpclear::StreamedOutcome& outcome) {
+    if (!outcome.ok()) {
+        std::string text = "invalid:";
+        for (const jpclear::Problem& p : outcome.problems) text.append(" ").append(p.to_string());
+        return text;
+    }
+    return jpclear::result_json(round, *outcome.result);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::uint64_t rounds = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 48;
 
     std::vector<jpclear::Round> shared;
+    shared.reserve(rounds);  // a StreamedResult refers to its round: never moved
     std::vector<std::string> expected;
+    std::vector<jpclear::StreamedOutcome> streamed;  // read by several threads at once
     for (std::uint64_t i = 0; i < rounds; ++i) {
         shared.push_back(jpclear::generate_round(spec_of(i)));
         expected.push_back(outcome_text(shared.back(), jpclear::clear(shared.back(), options())));
+        streamed.push_back(jpclear::clear_streamed(shared.back(), options()));
     }
 
     // Each thread writes only its own slot; the main thread reads after join().
@@ -77,11 +91,17 @@ int main(int argc, char** argv) {
                 const std::uint64_t i = (k + t * rounds / thread_count) % rounds;
                 // Odd threads generate and clear a round of their own, even
                 // ones clear the shared one that other threads read as well.
+                // Threads 2 and 6 clear it with clear_streamed(); 0 and 4
+                // also write the shared StreamedResult of the round.
                 if (t % 2 == 1) {
                     const jpclear::Round own = jpclear::generate_round(spec_of(i));
                     if (outcome_text(own, jpclear::clear(own, options())) != expected[i]) ++mismatches[t];
-                } else if (outcome_text(shared[i], jpclear::clear(shared[i], options())) != expected[i]) {
-                    ++mismatches[t];
+                } else if (t % 4 == 2) {
+                    if (outcome_text(shared[i], jpclear::clear_streamed(shared[i], options())) != expected[i])
+                        ++mismatches[t];
+                } else {
+                    if (outcome_text(shared[i], jpclear::clear(shared[i], options())) != expected[i]) ++mismatches[t];
+                    if (outcome_text(shared[i], streamed[i]) != expected[i]) ++mismatches[t];
                 }
             }
         });
