@@ -6,6 +6,7 @@
 // Layout: one top-level key per line, one order, award, bloc, origin, place or
 // route per line.
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <cstddef>
@@ -15,9 +16,11 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "jpclear/io.h"
+#include "io/blocks_in_order.h"
 #include "io/text.h"
 
 namespace jpclear {
@@ -47,6 +50,16 @@ public:
     Writer& raw(std::string_view s) {
         out_.append(s);
         return *this;
+    }
+    /// Text made elsewhere (a block of list elements): handed to the sink
+    /// as it is, after what is buffered, rather than copied into the buffer.
+    void block(std::string_view s) {
+        if (!sink_) {
+            out_.append(s);
+            return;
+        }
+        flush();
+        sink_->write(s.data(), static_cast<std::streamsize>(s.size()));
     }
     Writer& str(std::string_view s) {
         out_.push_back('"');
@@ -184,6 +197,38 @@ void write_indexed(Writer& w, std::size_t count, Fn&& each) {
     w.raw("\n  ]");
 }
 
+// As write_indexed, `each(w, i, words)` making item i into a Writer of its
+// own thread (with `words`, that thread's buffer for reason texts): with more
+// than one thread, blocks of items are made at once and written in order
+// (blocks_in_order.h), the same bytes as one thread writes.
+template <class Fn>
+void write_indexed_at_once(Writer& w, std::size_t count, unsigned threads, io_detail::BlockBuffers& buffers,
+                           Fn&& each) {
+    // About 180 KB of text a block of order lines: large enough that handing
+    // blocks between threads costs little, small enough that a thread's
+    // blocks stay in its cache (measured with BM_WriteThreads: blocks of 256
+    // to 4,096 lines give about the same, 1,024 a little the best).
+    constexpr std::size_t block_items = 1024;
+    if (threads <= 1 || count < 2 * block_items) {
+        std::string words;
+        write_indexed(w, count, [&](std::size_t i) { each(w, i, words); });
+        return;
+    }
+    w.raw("[\n");
+    io_detail::make_blocks_in_order(
+        count, block_items, threads, buffers,
+        [&](std::string& text, std::size_t first, std::size_t last) {
+            Writer bw(text);
+            std::string words;
+            for (std::size_t i = first; i < last; ++i) {
+                bw.raw(i == 0 ? "    " : ",\n    ");
+                each(bw, i, words);
+            }
+        },
+        [&](std::string_view text) { w.block(text); });
+    w.raw("\n  ]");
+}
+
 template <class Map, class Fn>
 void write_map(Writer& w, const Map& map, Fn&& each) {
     if (map.empty()) {
@@ -258,7 +303,7 @@ void write_places(Writer& w, const Result& r, int d) {
 }
 
 template <class Lines>
-void write_result(Writer& w, const Result& r, const Lines& lines) {
+void write_result(Writer& w, const Result& r, const Lines& lines, unsigned threads) {
     const int d = r.price_digits;
     w.raw("{\n  ").key("format").str(result_format);
     w.raw(",\n  ").key("round").str(r.round);
@@ -279,17 +324,21 @@ void write_result(Writer& w, const Result& r, const Lines& lines) {
     w.raw(",\n  ").key("supplier_surplus").dec(r.supplier_surplus, d);
     w.raw(",\n  ").key("rounding_residual").dec(r.rounding_residual, d);
     if (r.has_places) w.raw(",\n  ").key("freight_cost").dec(r.freight_cost, d);
+    io_detail::BlockBuffers buffers;  // the three lists' blocks are made in the same buffers
     w.raw(",\n  ").key("bids");
-    std::string words;
-    write_indexed(w, lines.bid_count(), [&](std::size_t i) { write_order(w, lines.bid_id(i), lines.bid(i), r, words); });
+    write_indexed_at_once(w, lines.bid_count(), threads, buffers, [&](Writer& bw, std::size_t i, std::string& words) {
+        write_order(bw, lines.bid_id(i), lines.bid(i), r, words);
+    });
     w.raw(",\n  ").key("offers");
-    write_indexed(w, lines.offer_count(),
-                  [&](std::size_t i) { write_order(w, lines.offer_id(i), lines.offer(i), r, words); });
+    write_indexed_at_once(w, lines.offer_count(), threads, buffers, [&](Writer& bw, std::size_t i, std::string& words) {
+        write_order(bw, lines.offer_id(i), lines.offer(i), r, words);
+    });
     w.raw(",\n  ").key("awards");
-    write_list(w, r.awards, [&](const Award& a) {
-        w.raw("{").key("bid").str(lines.bid_id(a.bid.value)).raw(", ");
-        w.key("offer").str(lines.offer_id(a.offer.value)).raw(", ");
-        w.key("lots").num(a.lots.count).raw(", ").key("price").dec(a.price, d).raw("}");
+    write_indexed_at_once(w, r.awards.size(), threads, buffers, [&](Writer& bw, std::size_t i, std::string&) {
+        const Award& a = r.awards[i];
+        bw.raw("{").key("bid").str(lines.bid_id(a.bid.value)).raw(", ");
+        bw.key("offer").str(lines.offer_id(a.offer.value)).raw(", ");
+        bw.key("lots").num(a.lots.count).raw(", ").key("price").dec(a.price, d).raw("}");
     });
     w.raw(",\n  ").key("blocs");
     write_map(w, r.blocs, [&](const BlocTotals& b) {
@@ -362,47 +411,55 @@ void write_round(Writer& w, const Round& round) {
 }
 
 template <class Lines>
-std::string result_text(const Result& result, const Lines& lines) {
+std::string result_text(const Result& result, const Lines& lines, unsigned threads) {
     std::string out;
     // About 170 bytes an order line (more with a reason), about 80 an award,
     // about 110 a place or a route.
     out.reserve(512 + 192 * (lines.bid_count() + lines.offer_count()) + 96 * result.awards.size() +
                 128 * (result.places.size() + result.routes.size()));
     Writer w(out);
-    write_result(w, result, lines);
+    write_result(w, result, lines, threads);
     return out;
 }
 
 template <class Lines>
-void write_result_to(std::ostream& out, const Result& result, const Lines& lines) {
+void write_result_to(std::ostream& out, const Result& result, const Lines& lines, unsigned threads) {
     std::string buffer;
     Writer w(buffer, &out);
-    write_result(w, result, lines);
+    write_result(w, result, lines, threads);
     w.flush();
+}
+
+unsigned thread_count(const WriteOptions& options) {
+    if (options.threads != 0) return options.threads;
+    return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace
 
-std::string result_json(const Result& result) { return result_text(result, HeldLines{result, nullptr}); }
-
-void write_result_json(std::ostream& out, const Result& result) {
-    write_result_to(out, result, HeldLines{result, nullptr});
+std::string result_json(const Result& result, const WriteOptions& options) {
+    return result_text(result, HeldLines{result, nullptr}, thread_count(options));
 }
 
-std::string result_json(const Round& round, const Result& result) {
-    return result_text(result, HeldLines{result, &round});
+void write_result_json(std::ostream& out, const Result& result, const WriteOptions& options) {
+    write_result_to(out, result, HeldLines{result, nullptr}, thread_count(options));
 }
 
-void write_result_json(std::ostream& out, const Round& round, const Result& result) {
-    write_result_to(out, result, HeldLines{result, &round});
+std::string result_json(const Round& round, const Result& result, const WriteOptions& options) {
+    return result_text(result, HeldLines{result, &round}, thread_count(options));
 }
 
-std::string result_json(const Round& round, const StreamedResult& result) {
-    return result_text(result.totals(), MadeLines{result, round});
+void write_result_json(std::ostream& out, const Round& round, const Result& result, const WriteOptions& options) {
+    write_result_to(out, result, HeldLines{result, &round}, thread_count(options));
 }
 
-void write_result_json(std::ostream& out, const Round& round, const StreamedResult& result) {
-    write_result_to(out, result.totals(), MadeLines{result, round});
+std::string result_json(const Round& round, const StreamedResult& result, const WriteOptions& options) {
+    return result_text(result.totals(), MadeLines{result, round}, thread_count(options));
+}
+
+void write_result_json(std::ostream& out, const Round& round, const StreamedResult& result,
+                       const WriteOptions& options) {
+    write_result_to(out, result.totals(), MadeLines{result, round}, thread_count(options));
 }
 
 void write_round_json(std::ostream& out, const Round& round) {

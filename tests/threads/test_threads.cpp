@@ -2,9 +2,10 @@
 // generated rounds at once, each in its own order, some as their own copy and
 // some shared read-only, some with clear() and some with clear_streamed(),
 // while some also write shared StreamedResults (their lines made by several
-// threads at once), and every result must be byte for byte the result of a
-// single-threaded run. Under ThreadSanitizer (JPCLEAR_TSAN) any data race
-// between the calls fails it as well.
+// threads at once, and on larger rounds by WriteOptions' own threads too),
+// and every result must be byte for byte the result of a single-threaded
+// run. Under ThreadSanitizer (JPCLEAR_TSAN) any data race between the calls
+// fails it as well.
 //
 //   test_threads [ROUNDS]   (default 48 rounds of every shape)
 
@@ -49,22 +50,16 @@ jpclear::Options options() {
     return o;
 }
 
-std::string outcome_text(const jpclear::Round& round, const jpclear::ClearOutcome& outcome) {
+// A ClearOutcome or a StreamedOutcome as text: its result document, or its
+// problems.
+template <class Outcome>
+std::string outcome_text(const jpclear::Round& round, const Outcome& outcome, jpclear::WriteOptions writing = {}) {
     if (!outcome.ok()) {
         std::string text = "invalid:";
         for (const jpclear::Problem& p : outcome.problems) text.append(" ").append(p.to_string());
         return text;
     }
-    return jpclear::result_json(round, *outcome.result);
-}
-
-std::string outcome_text(const jpclear::Round& round, const jpclear::StreamedOutcome& outcome) {
-    if (!outcome.ok()) {
-        std::string text = "invalid:";
-        for (const jpclear::Problem& p : outcome.problems) text.append(" ").append(p.to_string());
-        return text;
-    }
-    return jpclear::result_json(round, *outcome.result);
+    return jpclear::result_json(round, *outcome.result, writing);
 }
 
 }  // namespace
@@ -103,6 +98,31 @@ int main(int argc, char** argv) {
                     if (outcome_text(shared[i], jpclear::clear(shared[i], options())) != expected[i]) ++mismatches[t];
                     if (outcome_text(shared[i], streamed[i]) != expected[i]) ++mismatches[t];
                 }
+            }
+        });
+    }
+    for (std::thread& th : threads) th.join();
+
+    // Larger rounds, whose result lines are made in blocks by three threads
+    // each (WriteOptions::threads), written by every thread at once.
+    std::vector<jpclear::Round> large;
+    large.reserve(2);
+    std::vector<std::string> large_expected;
+    std::vector<jpclear::StreamedOutcome> large_streamed;
+    for (std::uint64_t i = 0; i < 2; ++i) {
+        jpclear::GenerateSpec spec{.bids = 6000, .offers = 3000, .seed = 77 + i};
+        spec.places = i == 1;
+        large.push_back(jpclear::generate_round(spec));
+        large_expected.push_back(outcome_text(large.back(), jpclear::clear(large.back(), options())));
+        large_streamed.push_back(jpclear::clear_streamed(large.back(), options()));
+    }
+    threads.clear();
+    for (unsigned t = 0; t < thread_count; ++t) {
+        threads.emplace_back([&, t] {
+            const jpclear::WriteOptions writing{.threads = 3};
+            for (std::size_t i = 0; i < large.size(); ++i) {
+                const std::size_t k = (i + t) % large.size();
+                if (outcome_text(large[k], large_streamed[k], writing) != large_expected[k]) ++mismatches[t];
             }
         });
     }
