@@ -257,7 +257,8 @@ with tempfile.TemporaryDirectory() as tmp:
         blocs_eu = open(os.path.join(csv_dir, "blocs.csv"), newline="").read()
         check("--csv-style excel-eu writes ';' and decimal commas", eu.returncode == 0
               and blocs_eu.startswith("bloc;bids;") and ",00;" in blocs_eu, blocs_eu[:200])
-    for bad in (("--summary=everything",), ("--csv-style", "tabs")):
+    for bad in (("--summary=everything",), ("--csv-style", "tabs"), ("--write-threads", "0"),
+                ("--write-threads", "65")):
         b = run("clear", ROUND, *bad)
         check(f"clear {' '.join(bad)} is a usage error", b.returncode == 2 and b.stdout == "", b.stderr[:200])
     ch = run("clear", "--help")
@@ -271,6 +272,14 @@ with tempfile.TemporaryDirectory() as tmp:
         head = f.read(400)
     check("a generated round of 10^6 orders clears", gm.returncode == 0 and bm.returncode == 0
           and '"status": "cleared"' in head, bm.stderr[:300])
+    # Its lines made by one thread and by three: the same bytes.
+    with open(os.path.join(tmp, "million-result.json"), "rb") as f:
+        default_bytes = f.read()
+    for threads in ("1", "3"):
+        wt = run("clear", big, "--out", os.path.join(tmp, "million-" + threads + ".json"), "--write-threads", threads)
+        with open(os.path.join(tmp, "million-" + threads + ".json"), "rb") as f:
+            same = f.read() == default_bytes
+        check(f"--write-threads {threads} writes the same bytes", wt.returncode == 0 and same, wt.stderr[:300])
 
     # A round with blocks and a cap clears exactly (proven) through the CLI.
     gb = run("generate", "--bids", "9091", "--offers", "909", "--blocks", "50", "--cap", "--seed", "2")

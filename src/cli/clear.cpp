@@ -1,9 +1,11 @@
 // `jpclear clear`: clears a round and writes its result.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <system_error>
+#include <thread>
 #include <iostream>
 #include <optional>
 
@@ -20,7 +22,7 @@ const char* const clear_usage = R"(  jpclear clear ROUND.json [--bids BIDS.csv] 
                            [--ignore-columns NAME,...] [--strict] [--out RESULT.json]
                            [--summary[=orders]] [--summary-rows N] [--summary-match TEXT]
                            [--csv-out DIR] [--csv-style plain|excel-eu] [--report REPORT.html] [--verbose]
-                           [--node-limit N] [--time-limit-ms N] [--max-bytes N] [--max-orders N]
+                           [--write-threads N] [--node-limit N] [--time-limit-ms N] [--max-bytes N] [--max-orders N]
 )";
 
 namespace {
@@ -90,6 +92,9 @@ int cmd_clear(const std::vector<std::string>& args) {
         "plain: ',' and '.'; excel-eu: ';' and a decimal comma, as Excel reads them in most of Europe")(
         "report", po::value<std::string>(),
         "also write a self-contained HTML page (curves, bars, tables; no script, no network) here")(
+        "write-threads", po::value<unsigned>(),
+        "threads that make the result's lines, 1 to 64 (default: the machine's cores, at most 4); "
+        "the bytes are the same")(
         "verbose", "log steps and timings to stderr");
     add_limit_options(named);
     named.add_options()("help,h", "show this help");
@@ -109,6 +114,14 @@ int cmd_clear(const std::vector<std::string>& args) {
     if (style_name != "plain" && style_name != "excel-eu")
         throw UsageError{"--csv-style: \"" + style_name + "\" is not plain or excel-eu"};
     const CsvStyle csv_style = style_name == "plain" ? CsvStyle{} : CsvStyle::excel_eu();
+    // By default up to four: at 10^6 orders two make the lines in about two
+    // thirds of the time (docs/performance.md); more hold more blocks for little.
+    unsigned write_threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    if (vm.count("write-threads")) {
+        write_threads = vm["write-threads"].as<unsigned>();
+        if (write_threads < 1 || write_threads > 64)
+            throw UsageError{"--write-threads: " + std::to_string(write_threads) + " is not 1 to 64"};
+    }
 
     Problems problems;
     const Options options = clear_options(vm, problems);
@@ -155,9 +168,11 @@ int cmd_clear(const std::vector<std::string>& args) {
         return exit_failure;
     }
     finish_checks({}, warnings, vm);  // prints the warnings
+    WriteOptions writing;
+    writing.threads = write_threads;
     auto write_json = [&](std::ostream& f) {
-        if (held) write_result_json(f, round, *held->result);
-        else write_result_json(f, round, *streamed->result);
+        if (held) write_result_json(f, round, *held->result, writing);
+        else write_result_json(f, round, *streamed->result, writing);
     };
     // The result is streamed, not built as one string first: for 10^7
     // orders that string would be the largest thing the process holds.
