@@ -25,6 +25,9 @@
 //                         write the result JSON.
 //   BM_JsonMemory/n       heap of reading the round JSON and of writing the
 //                         result JSON, per order, counted.
+//   BM_WriteThreads/n     the result JSON of a StreamedResult written (to a
+//                         sink that drops it) by one thread and by two, in
+//                         one interleaved loop: two_over_one (wall).
 // Peers (other files of this binary): BM_ClpLp (bench_clp.cpp), BM_CbcMip
 // and BM_BlockSearch (bench_blocks.cpp).
 // Here n is bids + offers, about 10:1, no blocks, no cap (the convex fast
@@ -52,7 +55,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -568,6 +573,49 @@ void BM_JsonMemory(benchmark::State& state) {
     state.counters["heap_tracked"] = heap_tracking_works() ? 1 : 0;
 }
 BENCHMARK(BM_JsonMemory)->Apply(json_sizes)->Arg(1'000'000)->Iterations(1);
+
+/// Drops what it is given: the writer's own cost, without the kernel's.
+class DroppingBuffer : public std::streambuf {
+protected:
+    int_type overflow(int_type c) override { return traits_type::not_eof(c); }
+    std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
+void BM_WriteThreads(benchmark::State& state) {
+    const SizeSet* set = usable_set(state);
+    if (!set) return;
+    std::vector<const Case*> cases;
+    std::vector<jpclear::StreamedResult> results;
+    for (const std::unique_ptr<Case>& c : set->cases) {
+        jpclear::StreamedOutcome outcome = jpclear::clear_streamed(c->round);
+        if (!outcome.ok()) {
+            state.SkipWithError("generated round does not clear");
+            return;
+        }
+        cases.push_back(c.get());
+        results.push_back(std::move(*outcome.result));
+    }
+    const auto result_of = [&](const Case& c) -> const jpclear::StreamedResult& {
+        return results[static_cast<std::size_t>(std::find(cases.begin(), cases.end(), &c) - cases.begin())];
+    };
+    DroppingBuffer dropped;
+    std::ostream sink(&dropped);
+    const auto write_with = [&](unsigned threads) {
+        return [&, threads](const Case& c) {
+            jpclear::write_result_json(sink, c.round, result_of(c), jpclear::WriteOptions{.threads = threads});
+        };
+    };
+    Pair t;
+    for (auto _ : state) {
+        t = interleaved(*set, write_with(1), *set, write_with(2), 0.2);
+        state.SetIterationTime(t.b.wall);
+    }
+    const double n = static_cast<double>(set->orders);
+    state.counters["one_thread_ns_per_order"] = t.a.wall / n * 1e9;
+    state.counters["two_threads_ns_per_order"] = t.b.wall / n * 1e9;
+    state.counters["two_over_one"] = t.b.wall / t.a.wall;
+}
+BENCHMARK(BM_WriteThreads)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseManualTime();
 
 }  // namespace
 
