@@ -30,6 +30,42 @@ with tempfile.TemporaryDirectory() as tmp:
     check("--out writes the same document", q.returncode == 0 and written == p.stdout)
     check("--summary with --out prints the table on stdout", "clearing price" in q.stdout and "origins" in q.stdout,
           q.stdout[:300])
+    # An output file is replaced whole or not at all (src/cli/output_file.h).
+    # Under a file-size limit the result does not fit, the write fails and
+    # the file already there stays as it was; then it is replaced, keeping
+    # its permissions, and no temporary file is left behind.
+    import resource, signal, stat, subprocess
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails (EFBIG) instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(written) // 2, len(written) // 2))
+
+    kept = os.path.join(tmp, "kept.json")
+    with open(kept, "w") as f:
+        f.write('{"older": "result"}\n')
+    os.chmod(kept, 0o640)
+    limited = subprocess.run([JP, "clear", ROUND, "--out", kept], capture_output=True, text=True,
+                             preexec_fn=small_files, timeout=600)
+    with open(kept) as f:
+        after_failure = f.read()
+    leftovers = [n for n in os.listdir(tmp) if ".jpclear-" in n]
+    check("a result that cannot be written whole leaves the older file as it was", limited.returncode == 1
+          and after_failure == '{"older": "result"}\n' and "left as it was" in limited.stderr and not leftovers,
+          limited.stderr[:300] + str(leftovers))
+    replaced = run("clear", ROUND, "--out", kept)
+    with open(kept) as f:
+        after = f.read()
+    check("--out replaces an older file whole, keeping its permissions", replaced.returncode == 0
+          and after == written and stat.S_IMODE(os.stat(kept).st_mode) == 0o640
+          and not [n for n in os.listdir(tmp) if ".jpclear-" in n], replaced.stderr[:300])
+    linked = os.path.join(tmp, "linked.json")
+    os.symlink(kept, linked)
+    with open(kept, "w") as f:
+        f.write("{}\n")
+    via_link = run("clear", ROUND, "--out", linked)
+    check("--out through a symbolic link writes the file it points to", via_link.returncode == 0
+          and os.path.islink(linked) and open(kept).read() == written)
+
     s = run("clear", ROUND, "--summary")
     check("--summary without --out keeps stdout pure JSON", json.loads(s.stdout) == json.loads(p.stdout)
           and "clearing price" in s.stderr)

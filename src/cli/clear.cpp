@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/large_pages.h"
+#include "cli/output_file.h"
 #include "report/html_report.h"
 
 namespace jpclear::cli {
@@ -44,17 +45,6 @@ std::future<Problems> warnings_beside(const Input& in) {
     }
 }
 
-// Writes `path` with `write(stream)`; false, with a message on stderr, when
-// the file could not be written whole.
-template <class Write>
-bool write_file(const std::string& path, Write&& write) {
-    std::ofstream file(path, std::ios::binary);
-    write(file);
-    file.close();
-    if (!file) std::cerr << "jpclear: " << path << ": could not be written\n";
-    return static_cast<bool>(file);
-}
-
 // Every table of the result into `dir` (made when missing); false, with a
 // message, when a file cannot be written.
 bool write_csv_tables(const std::string& dir, const Round& round, const Result& result, const CsvStyle& style) {
@@ -66,7 +56,7 @@ bool write_csv_tables(const std::string& dir, const Round& round, const Result& 
     }
     for (CsvTable table : csv_tables(result)) {
         const std::string path = (std::filesystem::path(dir) / csv_file_name(table)).string();
-        if (!write_file(path, [&](std::ostream& f) { write_result_csv(f, table, round, result, style); })) return false;
+        if (!write_whole_file(path, [&](std::ostream& f) { write_result_csv(f, table, round, result, style); })) return false;
     }
     return true;
 }
@@ -178,7 +168,7 @@ int cmd_clear(const std::vector<std::string>& args) {
     // orders that string would be the largest thing the process holds.
     t0 = std::chrono::steady_clock::now();
     if (vm.count("out")) {
-        if (!write_file(vm["out"].as<std::string>(), write_json)) return exit_failure;
+        if (!write_whole_file(vm["out"].as<std::string>(), write_json)) return exit_failure;
         if (vm.count("summary")) std::cout << summary_table(round, *held->result, summary);
     } else {
         write_json(std::cout);
@@ -191,7 +181,7 @@ int cmd_clear(const std::vector<std::string>& args) {
     log->debug("wrote the result in {:.1f} ms", ms_since(t0));
     if (vm.count("report")) {
         t0 = std::chrono::steady_clock::now();
-        if (!write_file(vm["report"].as<std::string>(),
+        if (!write_whole_file(vm["report"].as<std::string>(),
                         [&](std::ostream& f) { write_html_report(f, round, *held->result); }))
             return exit_failure;
         log->debug("wrote the report in {:.1f} ms", ms_since(t0));

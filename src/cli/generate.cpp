@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -11,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output_file.h"
 
 namespace jpclear::cli {
 
@@ -120,13 +120,8 @@ int cmd_generate(const std::vector<std::string>& args) {
         throw UsageError{e.what()};
     }
     if (vm.count("out")) {
-        std::ofstream file(vm["out"].as<std::string>(), std::ios::binary);
-        write_round_json(file, round);
-        file.close();
-        if (!file) {
-            std::cerr << "jpclear: " << vm["out"].as<std::string>() << ": could not be written\n";
+        if (!write_whole_file(vm["out"].as<std::string>(), [&](std::ostream& f) { write_round_json(f, round); }))
             return exit_failure;
-        }
     } else {
         write_round_json(std::cout, round);
     }

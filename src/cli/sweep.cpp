@@ -2,7 +2,6 @@
 // row per variant (the library side is jpclear/sweep.h).
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -11,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output_file.h"
 #include "cli/progress.h"
 
 namespace jpclear::cli {
@@ -55,7 +55,8 @@ std::vector<SweepAxis> parse_axes(const std::vector<std::string>& specs) {
     return axes;
 }
 
-// Writes to `path`, or stdout when it is empty; false when that failed.
+// Writes to `path` (whole or not at all), or stdout when it is empty; false
+// when that failed.
 template <typename Write>
 bool write_to(const std::string& path, Write write) {
     if (path.empty()) {
@@ -63,11 +64,7 @@ bool write_to(const std::string& path, Write write) {
         std::cout.flush();
         return static_cast<bool>(std::cout);
     }
-    std::ofstream file(path, std::ios::binary);
-    write(file);
-    file.close();
-    if (!file) std::cerr << "jpclear: " << path << ": could not be written\n";
-    return static_cast<bool>(file);
+    return write_whole_file(path, write);
 }
 
 }  // namespace
