@@ -2,7 +2,7 @@
 """The whole path: `jpclear clear` on a generated JSON round, against its floors.
 
     bench/whole_path.py [--jpclear BIN] [--floor BIN] [--sizes 1e5,1e6,1e7]
-                        [--repeat N] [--dir DIR] [--markdown]
+                        [--repeat N] [--dir DIR] [--markdown] [--no-python] [--replace]
 
 For each size (bids:offers about 10:1, no blocks, no cap, as the other
 benchmarks) it generates the round once (kept in --dir, default a temporary
@@ -10,7 +10,11 @@ directory), then times, interleaved, N times each (default 3; 1 at 10^7):
 
 - clear: the whole process `jpclear clear ROUND --out RESULT --verbose`, wall
   time and peak resident set (the kernel's high-water mark, from wait4), and
-  the phases the command logs with --verbose ("read ... in X ms");
+  the phases the command logs with --verbose ("read ... in X ms"). RESULT is
+  removed before each run, so each run writes a new file; with --replace it
+  is kept, and each run replaces the one before (on ext4 that adds the file
+  system's work of freeing the old file and starting the new one's writeback:
+  about 0.1 s at 10^6 and 2.5 s at 10^7 on the machine this was written on);
 - floors, from `parse_floor` (bench/parse_floor.cpp, built with the benches
   when simdjson is found): reading the file into one buffer, and simdjson
   parsing it (every value visited); without it only a Python read is timed;
@@ -33,6 +37,8 @@ parser.add_argument("--repeat", type=int, default=3)
 parser.add_argument("--dir", default=None, help="keep the generated rounds here (reused when present)")
 parser.add_argument("--markdown", action="store_true")
 parser.add_argument("--no-python", action="store_true", help="skip json.load (slow and memory-hungry at 10^7)")
+parser.add_argument("--replace", action="store_true",
+                    help="keep the result file between runs, so that each run replaces it (default: a new file)")
 options = parser.parse_args()
 
 
@@ -110,6 +116,8 @@ def main():
         repeat = 1 if n >= 10**7 else options.repeat
         walls, peaks, reads, parses, loads, phase_runs = [], [], [], [], [], []
         for _ in range(repeat):
+            if not options.replace and os.path.exists(result):
+                os.remove(result)
             wall, peak, err = run_measured([options.jpclear, "clear", path, "--out", result, "--verbose"])
             walls.append(wall)
             peaks.append(peak)
