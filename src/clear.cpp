@@ -46,6 +46,7 @@ StreamedResult& StreamedResult::operator=(StreamedResult&& other) noexcept {
 StreamedResult::~StreamedResult() { delete state_; }
 
 const Result& StreamedResult::totals() const { return state_->totals; }
+const Market& StreamedResult::market() const { return state_->market; }
 std::size_t StreamedResult::bid_count() const { return state_->market.bid_count(); }
 std::size_t StreamedResult::offer_count() const { return state_->eligible_index.size(); }
 

@@ -1,5 +1,6 @@
 // clear_streamed() (clear.h): a StreamedResult must be the Result clear()
-// gives, line for line and byte for byte, on every conformance case and on
+// gives, line for line and byte for byte (the JSON, and the summary, the CSV
+// tables and the HTML report made from it), on every conformance case and on
 // random rounds that reach every kind of line (blocks, caps, ineligible
 // offers, places, pay-as-bid, no trade), and must fail as clear() fails.
 
@@ -16,6 +17,7 @@
 #include "jpclear/clear.h"
 #include "jpclear/generate.h"
 #include "jpclear/io.h"
+#include "report/html_report.h"
 
 namespace jpclear {
 namespace {
@@ -70,6 +72,26 @@ void expect_streamed_as_held(const Round& round) {
     write_result_json(written, round, streamed);
     EXPECT_EQ(written.str(), json);
     EXPECT_EQ(result_json(streamed.materialized()), json);
+
+    // What the command line writes beside the JSON reads the lines again:
+    // the same text from the StreamedResult as from the Result.
+    SummaryOptions every_order;
+    every_order.orders = true;
+    every_order.order_rows = 0;
+    EXPECT_EQ(summary_table(round, streamed, every_order), summary_table(round, result, every_order));
+    EXPECT_EQ(summary_table(round, streamed), summary_table(round, result));
+    for (const CsvStyle& style : {CsvStyle{}, CsvStyle::excel_eu()})
+        for (CsvTable table : csv_tables(streamed.totals())) {
+            std::ostringstream made, held_csv;
+            write_result_csv(made, table, round, streamed, style);
+            write_result_csv(held_csv, table, round, result, style);
+            EXPECT_EQ(made.str(), held_csv.str()) << csv_file_name(table);
+        }
+    EXPECT_EQ(csv_tables(streamed.totals()), csv_tables(result));
+    std::ostringstream page_made, page_held;
+    write_html_report(page_made, round, streamed);
+    write_html_report(page_held, round, result);
+    EXPECT_EQ(page_made.str(), page_held.str());
 }
 
 TEST(Streamed, EveryConformanceCaseAsClear) {

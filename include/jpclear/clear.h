@@ -29,6 +29,7 @@ ClearOutcome clear(const Round& round, const Options& options = {});
 Problems validate(const Round& round);
 
 struct StreamedOutcome;
+struct Market;  // clearing/market.h
 
 /// clear() for a caller that writes the result and need not hold its lines
 /// (the command line, when it writes only the JSON result): the same status
@@ -65,6 +66,10 @@ public:
     std::size_t offer_count() const;
     OrderResult bid(std::size_t i) const;    ///< i < bid_count(); std::out_of_range otherwise
     OrderResult offer(std::size_t i) const;  ///< i < offer_count(); std::out_of_range otherwise
+    /// The order book the round was cleared on (clearing/market.h): what
+    /// prepare(round).book gives, kept so that a report need not prepare the
+    /// round again.
+    const Market& market() const;
     /// All of it, as clear() gives it: the lines made and kept.
     Result materialized() const;
 

@@ -226,6 +226,10 @@ const char* csv_file_name(CsvTable table);
 /// as text instead of running it as a formula (CSV injection).
 void write_result_csv(std::ostream& out, CsvTable table, const Round& round, const Result& result,
                       const CsvStyle& style = {});
+/// The same table from a StreamedResult of `round`, each order line made as
+/// it is written (`csv_tables(result.totals())` lists the tables).
+void write_result_csv(std::ostream& out, CsvTable table, const Round& round, const StreamedResult& result,
+                      const CsvStyle& style = {});
 
 /// What summary_table() shows beyond the totals.
 struct SummaryOptions {
@@ -238,5 +242,7 @@ struct SummaryOptions {
 /// (with their surpluses), with places (spec 10) a table of places and one
 /// of routes, and with `options.orders` the orders themselves.
 std::string summary_table(const Round& round, const Result& result, const SummaryOptions& options = {});
+/// The same table from a StreamedResult of `round`.
+std::string summary_table(const Round& round, const StreamedResult& result, const SummaryOptions& options = {});
 
 }  // namespace jpclear

@@ -47,16 +47,18 @@ std::future<Problems> warnings_beside(const Input& in) {
 
 // Every table of the result into `dir` (made when missing); false, with a
 // message, when a file cannot be written.
-bool write_csv_tables(const std::string& dir, const Round& round, const Result& result, const CsvStyle& style) {
+bool write_csv_tables(const std::string& dir, const Round& round, const StreamedResult& result,
+                      const CsvStyle& style) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) {
         std::cerr << "jpclear: " << dir << ": could not be made (" << ec.message() << ")\n";
         return false;
     }
-    for (CsvTable table : csv_tables(result)) {
+    for (CsvTable table : csv_tables(result.totals())) {
         const std::string path = (std::filesystem::path(dir) / csv_file_name(table)).string();
-        if (!write_whole_file(path, [&](std::ostream& f) { write_result_csv(f, table, round, result, style); })) return false;
+        if (!write_whole_file(path, [&](std::ostream& f) { write_result_csv(f, table, round, result, style); }))
+            return false;
     }
     return true;
 }
@@ -133,48 +135,41 @@ int cmd_clear(const std::vector<std::string>& args) {
         return *finish_checks(std::move(problems), warnings, vm);
     }
 
-    // When only the JSON result is asked for, its order lines are made as
-    // they are written instead of held: at 10^6 orders they were a quarter of
-    // the process's peak memory (docs/performance.md, "The whole path").
-    // The summary, the CSV tables and the report read the lines again.
-    const bool lines_read_again = vm.count("summary") || vm.count("csv-out") || vm.count("report");
+    // The order lines are made as they are written, never held: at 10^6
+    // orders a Result's lines were a quarter of the process's peak memory
+    // (docs/performance.md, "The whole path"). The summary, the CSV tables
+    // and the report make them again as they read them.
     auto t0 = std::chrono::steady_clock::now();
-    std::optional<ClearOutcome> held;
-    std::optional<StreamedOutcome> streamed;
+    StreamedOutcome outcome;
     {
         // What the clearing maps it fills whole: faulted in on the second core.
         const PrefaultLargeBlocks prefault;
-        if (lines_read_again) held = clear(round, options);
-        else streamed = clear_streamed(round, options);
+        outcome = clear_streamed(round, options);
     }
     log->debug("cleared in {:.1f} ms", ms_since(t0));
     if (warnings_later.valid()) warnings = warnings_later.get();
-    const CallStatus status = held ? held->status : streamed->status;
-    Problems& clear_problems = held ? held->problems : streamed->problems;
-    if (status == CallStatus::invalid_input)
-        return *finish_checks(in.located(std::move(clear_problems)), warnings, vm);
-    if (status != CallStatus::ok) {
-        for (const Problem& p : clear_problems) std::cerr << "jpclear: " << p.to_string() << "\n";
+    if (outcome.status == CallStatus::invalid_input)
+        return *finish_checks(in.located(std::move(outcome.problems)), warnings, vm);
+    if (outcome.status != CallStatus::ok) {
+        for (const Problem& p : outcome.problems) std::cerr << "jpclear: " << p.to_string() << "\n";
         return exit_failure;
     }
     finish_checks({}, warnings, vm);  // prints the warnings
+    const StreamedResult& result = *outcome.result;
     WriteOptions writing;
     writing.threads = write_threads;
-    auto write_json = [&](std::ostream& f) {
-        if (held) write_result_json(f, round, *held->result, writing);
-        else write_result_json(f, round, *streamed->result, writing);
-    };
+    auto write_json = [&](std::ostream& f) { write_result_json(f, round, result, writing); };
     // The result is streamed, not built as one string first: for 10^7
     // orders that string would be the largest thing the process holds.
     t0 = std::chrono::steady_clock::now();
     if (vm.count("out")) {
         if (!write_whole_file(vm["out"].as<std::string>(), write_json)) return exit_failure;
-        if (vm.count("summary")) std::cout << summary_table(round, *held->result, summary);
+        if (vm.count("summary")) std::cout << summary_table(round, result, summary);
     } else {
         write_json(std::cout);
-        if (vm.count("summary")) std::cerr << summary_table(round, *held->result, summary);
+        if (vm.count("summary")) std::cerr << summary_table(round, result, summary);
     }
-    if (vm.count("csv-out") && !write_csv_tables(vm["csv-out"].as<std::string>(), round, *held->result, csv_style))
+    if (vm.count("csv-out") && !write_csv_tables(vm["csv-out"].as<std::string>(), round, result, csv_style))
         return exit_failure;
     std::cout.flush();
     if (!std::cout) return exit_failure;
@@ -182,7 +177,7 @@ int cmd_clear(const std::vector<std::string>& args) {
     if (vm.count("report")) {
         t0 = std::chrono::steady_clock::now();
         if (!write_whole_file(vm["report"].as<std::string>(),
-                        [&](std::ostream& f) { write_html_report(f, round, *held->result); }))
+                              [&](std::ostream& f) { write_html_report(f, round, result); }))
             return exit_failure;
         log->debug("wrote the report in {:.1f} ms", ms_since(t0));
     }

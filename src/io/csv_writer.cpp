@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "jpclear/io.h"
+#include "report/order_lines.h"
 
 namespace jpclear {
 
@@ -83,34 +84,36 @@ private:
     bool first_ = true;
 };
 
-void bids(CsvOut& csv, const Round& round, const Result& r) {
+void bids(CsvOut& csv, const Round& round, const detail::OrderLines& lines) {
+    const Result& r = lines.totals();
     const int d = r.price_digits;
     csv.texts({"id", "buyer", "bloc", "lots", "min_lots", "limit", "currency"});
     if (r.has_places) csv.text("delivery");
     csv.texts({"filled_lots", "status", "price", "reason_code", "reason"}).end();
-    for (const OrderResult& o : r.bids) {
+    lines.each(true, [&](const OrderResult& o) {
         const Bid& b = round.bids[o.order.value];
         csv.text(b.id).text(b.buyer).text(b.bloc).num(b.lots).num(b.min_lots).dec(b.limit);
         csv.text(b.currency.value_or(round.currency));
         if (r.has_places) csv.text(b.delivery.value_or(""));
         csv.num(o.filled.count).text(to_string(o.status)).dec(o.price, d);
         csv.text(o.reason_code == ReasonCode::none ? "" : to_string(o.reason_code)).text(reason_text(r, o)).end();
-    }
+    });
 }
 
-void offers(CsvOut& csv, const Round& round, const Result& r) {
+void offers(CsvOut& csv, const Round& round, const detail::OrderLines& lines) {
+    const Result& r = lines.totals();
     const int d = r.price_digits;
     csv.texts({"id", "supplier", "origin", "lots", "min_lots", "ask", "currency", "certified"});
     if (r.has_places) csv.text("port");
     csv.texts({"filled_lots", "status", "price", "reason_code", "reason"}).end();
-    for (const OrderResult& o : r.offers) {
+    lines.each(false, [&](const OrderResult& o) {
         const Offer& f = round.offers[o.order.value];
         csv.text(f.id).text(f.supplier).text(f.origin).num(f.lots).num(f.min_lots).dec(f.ask);
         csv.text(f.currency.value_or(round.currency)).text(f.certified ? "true" : "false");
         if (r.has_places) csv.text(f.port.value_or(""));
         csv.num(o.filled.count).text(to_string(o.status)).dec(o.price, d);
         csv.text(o.reason_code == ReasonCode::none ? "" : to_string(o.reason_code)).text(reason_text(r, o)).end();
-    }
+    });
 }
 
 // An award's amount is what its supplier receives: price x lots x lot size.
@@ -193,18 +196,33 @@ const char* csv_file_name(CsvTable table) {
     return "?";
 }
 
-void write_result_csv(std::ostream& out, CsvTable table, const Round& round, const Result& result,
-                      const CsvStyle& style) {
+namespace {
+
+void write_table(std::ostream& out, CsvTable table, const Round& round, const detail::OrderLines& lines,
+                 const CsvStyle& style) {
+    const Result& result = lines.totals();
     CsvOut csv(out, style);
     switch (table) {
-        case CsvTable::bids: bids(csv, round, result); break;
-        case CsvTable::offers: offers(csv, round, result); break;
+        case CsvTable::bids: bids(csv, round, lines); break;
+        case CsvTable::offers: offers(csv, round, lines); break;
         case CsvTable::awards: awards(csv, round, result); break;
         case CsvTable::blocs: blocs(csv, result); break;
         case CsvTable::origins: origins(csv, result); break;
         case CsvTable::places: places(csv, result); break;
         case CsvTable::routes: routes(csv, result); break;
     }
+}
+
+}  // namespace
+
+void write_result_csv(std::ostream& out, CsvTable table, const Round& round, const Result& result,
+                      const CsvStyle& style) {
+    write_table(out, table, round, detail::OrderLines(result), style);
+}
+
+void write_result_csv(std::ostream& out, CsvTable table, const Round& round, const StreamedResult& result,
+                      const CsvStyle& style) {
+    write_table(out, table, round, detail::OrderLines(result), style);
 }
 
 }  // namespace jpclear

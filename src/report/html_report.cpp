@@ -9,12 +9,14 @@
 
 #include <concepts>
 #include <algorithm>
+#include <array>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "jpclear/clearing/market.h"
 #include "jpclear/version.h"
+#include "report/order_lines.h"
 #include "report/report_charts.h"
 #include "report/svg.h"
 
@@ -109,14 +111,13 @@ void note(std::ostream& out, const std::string& text, const char* cls = "note") 
 }
 
 // "7 filled, 0 partial, 4 rejected" (and ineligible, which only offers can be).
-std::string status_counts(const std::vector<OrderResult>& orders, bool offers) {
-    auto n = [&](FillStatus s) {
-        const auto is = [&](const OrderResult& o) { return o.status == s; };
-        return std::to_string(std::count_if(orders.begin(), orders.end(), is));
-    };
-    std::string text = n(FillStatus::filled) + " filled, " + n(FillStatus::partial) + " partial, " +
-                       n(FillStatus::rejected) + " rejected";
-    if (offers) text += ", " + n(FillStatus::ineligible) + " ineligible";
+std::string status_counts(const detail::OrderLines& lines, bool offers) {
+    std::array<std::size_t, 4> n{};  // by FillStatus
+    lines.each(!offers, [&](const OrderResult& o) { ++n[static_cast<std::size_t>(o.status)]; });
+    auto of = [&](FillStatus s) { return std::to_string(n[static_cast<std::size_t>(s)]); };
+    std::string text = of(FillStatus::filled) + " filled, " + of(FillStatus::partial) + " partial, " +
+                       of(FillStatus::rejected) + " rejected";
+    if (offers) text += ", " + of(FillStatus::ineligible) + " ineligible";
     return text;
 }
 
@@ -132,10 +133,10 @@ void left_out(std::ostream& out, std::size_t shown, std::size_t total, const cha
 
 class Page {
 public:
-    Page(std::ostream& out, const Round& round, const Result& result, const Market& market,
+    Page(std::ostream& out, const Round& round, const detail::OrderLines& lines, const Market& market,
          const HtmlReportLimits& limits)
-        : out_(out), round_(round), result_(result), market_(market), limits_(limits),
-          digits_(result.price_digits), per_tonne_(" " + result.currency + "/t") {}
+        : out_(out), round_(round), result_(lines.totals()), lines_(lines), market_(market), limits_(limits),
+          digits_(result_.price_digits), per_tonne_(" " + result_.currency + "/t") {}
 
     void write() {
         out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -195,7 +196,7 @@ private:
         if (!uniform) card(out_, "rounding residual", money(result_.rounding_residual), "collected by rounding up");
         if (result_.has_places) card(out_, "freight", money(result_.freight_cost), "paid on the routes used");
         card(out_, "orders",
-             std::to_string(result_.bids.size()) + " bids, " + std::to_string(result_.offers.size()) + " offers",
+             std::to_string(lines_.count(true)) + " bids, " + std::to_string(lines_.count(false)) + " offers",
              std::to_string(result_.awards.size()) + " awards");
         out_ << "</div>\n";
     }
@@ -276,10 +277,10 @@ private:
 
     void bids() {
         out_ << "<h2>Bids</h2>\n";
-        note(out_, std::to_string(result_.bids.size()) + " bids: " + status_counts(result_.bids, false) +
+        note(out_, std::to_string(lines_.count(true)) + " bids: " + status_counts(lines_, false) +
                        ". The limit on the grid is the limit in " + result_.currency +
                        ", rounded down to the tick, as the clearing sees it.");
-        const std::size_t shown = std::min(result_.bids.size(), limits_.max_table_rows);
+        const std::size_t shown = std::min(lines_.count(true), limits_.max_table_rows);
         {
             std::vector<Column> columns = {{"id"}, {"buyer"}, {"bloc"}};
             if (result_.has_places) columns.push_back({"delivery"});
@@ -288,7 +289,7 @@ private:
                                            {"filled", true}, {"price", true}, {"reason"}});
             Table t(out_, columns);
             for (std::size_t i = 0; i < shown; ++i) {
-                const OrderResult& r = result_.bids[i];
+                const OrderResult r = lines_.line(true, i);
                 const Bid& b = round_.bids[r.order.value];
                 std::vector<Cell> cells = {Cell(b.id, "id"), b.buyer, b.bloc};
                 if (result_.has_places) cells.emplace_back(b.delivery.value_or("-"));
@@ -299,18 +300,18 @@ private:
                 t.row(cells);
             }
         }
-        left_out(out_, shown, result_.bids.size(), "bids");
+        left_out(out_, shown, lines_.count(true), "bids");
     }
 
     void offers() {
         out_ << "<h2>Offers</h2>\n";
-        note(out_, std::to_string(result_.offers.size()) + " offers: " + status_counts(result_.offers, true) +
+        note(out_, std::to_string(lines_.count(false)) + " offers: " + status_counts(lines_, true) +
                        ". The ask on the grid is the ask in " + result_.currency +
                        ", rounded up to the tick; ineligible offers are not converted.");
         // Eligible offers' grid prices, by position in the round.
         std::vector<std::optional<std::int64_t>> ask(round_.offers.size());
         for (std::size_t k = 0; k < market_.offer_count(); ++k) ask[market_.offer_input[k]] = market_.offer_price[k];
-        const std::size_t shown = std::min(result_.offers.size(), limits_.max_table_rows);
+        const std::size_t shown = std::min(lines_.count(false), limits_.max_table_rows);
         {
             std::vector<Column> columns = {{"id"}, {"supplier"}, {"origin"}};
             if (result_.has_places) columns.push_back({"port"});
@@ -319,7 +320,7 @@ private:
                                            {"filled", true}, {"price", true}, {"reason"}});
             Table t(out_, columns);
             for (std::size_t i = 0; i < shown; ++i) {
-                const OrderResult& r = result_.offers[i];
+                const OrderResult r = lines_.line(false, i);
                 const Offer& o = round_.offers[r.order.value];
                 std::vector<Cell> cells = {Cell(o.id, "id"), o.supplier, o.origin};
                 if (result_.has_places) cells.emplace_back(o.port.value_or("-"));
@@ -331,12 +332,13 @@ private:
                 t.row(cells);
             }
         }
-        left_out(out_, shown, result_.offers.size(), "offers");
+        left_out(out_, shown, lines_.count(false), "offers");
     }
 
     std::ostream& out_;
     const Round& round_;
-    const Result& result_;
+    const Result& result_;  // the totals; the order lines are read through lines_
+    const detail::OrderLines& lines_;
     const Market& market_;
     const HtmlReportLimits& limits_;
     int digits_;
@@ -347,7 +349,14 @@ private:
 
 void write_html_report(std::ostream& out, const Round& round, const Result& result, const HtmlReportLimits& limits) {
     const Prepared prepared = prepare(round);
-    Page(out, round, result, prepared.book, limits).write();
+    const detail::OrderLines lines(result);
+    Page(out, round, lines, prepared.book, limits).write();
+}
+
+void write_html_report(std::ostream& out, const Round& round, const StreamedResult& result,
+                       const HtmlReportLimits& limits) {
+    const detail::OrderLines lines(result);
+    Page(out, round, lines, result.market(), limits).write();  // the book it was cleared on: not prepared twice
 }
 
 }  // namespace jpclear

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <iosfwd>
 
+#include "jpclear/clear.h"
 #include "jpclear/model/result.h"
 #include "jpclear/model/round.h"
 
@@ -29,6 +30,11 @@ struct HtmlReportLimits {
 /// Writes the page for `result`, the outcome of clearing `round` (which must
 /// be valid: the result came from it).
 void write_html_report(std::ostream& out, const Round& round, const Result& result,
+                       const HtmlReportLimits& limits = {});
+/// The same page from a StreamedResult of `round`: its order lines are made
+/// as the page needs them (all of them once for the counts, and again the
+/// rows its tables show).
+void write_html_report(std::ostream& out, const Round& round, const StreamedResult& result,
                        const HtmlReportLimits& limits = {});
 
 }  // namespace jpclear

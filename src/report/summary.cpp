@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "jpclear/io.h"
+#include "report/order_lines.h"
 
 namespace jpclear {
 
@@ -104,16 +105,16 @@ struct StatusCounts {
     std::int64_t filled = 0, partial = 0, rejected = 0, ineligible = 0;
 };
 
-StatusCounts count(const std::vector<OrderResult>& orders) {
+StatusCounts count(const detail::OrderLines& lines, bool bids) {
     StatusCounts n;
-    for (const OrderResult& o : orders) {
+    lines.each(bids, [&](const OrderResult& o) {
         switch (o.status) {
             case FillStatus::filled: ++n.filled; break;
             case FillStatus::partial: ++n.partial; break;
             case FillStatus::rejected: ++n.rejected; break;
             case FillStatus::ineligible: ++n.ineligible; break;
         }
-    }
+    });
     return n;
 }
 
@@ -154,27 +155,27 @@ bool matches(const std::string& match, std::string_view id, std::string_view who
 // One side's orders in input order, at most options.order_rows of those that
 // match; the reason is the last column so long sentences do not push the
 // numbers apart.
-void write_orders(std::ostringstream& out, const Round& round, const Result& result, const SummaryOptions& options,
-                  bool bids) {
+void write_orders(std::ostringstream& out, const Round& round, const detail::OrderLines& lines,
+                  const SummaryOptions& options, bool bids) {
+    const Result& result = lines.totals();
     const int digits = result.price_digits;
-    const std::vector<OrderResult>& orders = bids ? result.bids : result.offers;
     out << (bids ? "\nbids\n" : "\noffers\n");
     Table table({"id", bids ? "buyer" : "supplier", bids ? "bloc" : "origin", "filled/lots",
                  "price (" + printable(result.currency) + "/t)", "status", "reason"},
                 "lllrrll");
     std::uint64_t shown = 0, matching = 0;
-    for (const OrderResult& o : orders) {
+    lines.each(bids, [&](const OrderResult& o) {
         const std::size_t i = o.order.value;
         const Text& who = bids ? round.bids[i].buyer : round.offers[i].supplier;
-        if (!matches(options.match, o.id, who)) continue;
+        if (!matches(options.match, o.id, who)) return;
         ++matching;
-        if (options.order_rows != 0 && shown == options.order_rows) continue;
+        if (options.order_rows != 0 && shown == options.order_rows) return;
         ++shown;
         const std::int64_t lots = bids ? round.bids[i].lots : round.offers[i].lots;
         table.row({printable(o.id), printable(who), printable(bids ? round.bids[i].bloc : round.offers[i].origin),
                    std::to_string(o.filled.count) + "/" + std::to_string(lots),
                    o.price ? o.price->to_string(digits) : "-", to_string(o.status), printable(reason_text(result, o))});
-    }
+    });
     if (shown == 0) {
         out << "  (no " << (bids ? "bid" : "offer") << (options.match.empty() ? "" : " matches \"" + printable(options.match) + "\"")
             << ")\n";
@@ -185,9 +186,8 @@ void write_orders(std::ostringstream& out, const Round& round, const Result& res
         out << "  ... " << matching - shown << " more (--summary-rows 0 shows all; --csv-out writes every order)\n";
 }
 
-}  // namespace
-
-std::string summary_table(const Round& round, const Result& result, const SummaryOptions& options) {
+std::string summary_of(const Round& round, const detail::OrderLines& lines, const SummaryOptions& options) {
+    const Result& result = lines.totals();
     const int digits = result.price_digits;
     const std::string currency = printable(result.currency);
     const bool uniform = round.rules.pricing == PricingRule::uniform;
@@ -268,17 +268,27 @@ std::string summary_table(const Round& round, const Result& result, const Summar
 
     out << "\norders\n";
     Table orders({"side", "filled", "partial", "rejected", "ineligible"});
-    const StatusCounts b = count(result.bids), o = count(result.offers);
+    const StatusCounts b = count(lines, true), o = count(lines, false);
     // Only offers can be ineligible (spec 3); a 0 for bids would suggest otherwise.
     orders.row({"bids", std::to_string(b.filled), std::to_string(b.partial), std::to_string(b.rejected), "-"});
     orders.row({"offers", std::to_string(o.filled), std::to_string(o.partial), std::to_string(o.rejected),
                 std::to_string(o.ineligible)});
     orders.write(out);
     if (options.orders) {
-        write_orders(out, round, result, options, true);
-        write_orders(out, round, result, options, false);
+        write_orders(out, round, lines, options, true);
+        write_orders(out, round, lines, options, false);
     }
     return out.str();
+}
+
+}  // namespace
+
+std::string summary_table(const Round& round, const Result& result, const SummaryOptions& options) {
+    return summary_of(round, detail::OrderLines(result), options);
+}
+
+std::string summary_table(const Round& round, const StreamedResult& result, const SummaryOptions& options) {
+    return summary_of(round, detail::OrderLines(result), options);
 }
 
 }  // namespace jpclear
