@@ -8,11 +8,13 @@
 // receipts plus the rounding residual (with places, plus freight and rents,
 // and the routes carry every lot); and the result's bytes are the same when
 // the round is cleared again by clear_streamed() (its lines made as they are
-// written), and (orders permuted back) when the input lists are reversed.
+// written; its summary and CSV tables too), and (orders permuted back) when
+// the input lists are reversed.
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -103,6 +105,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const std::string bytes = result_json(round, *first.result);
     JPCLEAR_FUZZ_REQUIRE(second.ok() && result_json(round, *second.result) == bytes);
+    // What the command line writes beside it reads the lines again: the
+    // summary with every order and each CSV table, the same from both.
+    SummaryOptions every_order;
+    every_order.orders = true;
+    every_order.order_rows = 0;
+    JPCLEAR_FUZZ_REQUIRE(summary_table(round, *second.result, every_order) ==
+                         summary_table(round, *first.result, every_order));
+    for (CsvTable table : csv_tables(*first.result)) {
+        std::ostringstream made, held;
+        write_result_csv(made, table, round, *second.result);
+        write_result_csv(held, table, round, *first.result);
+        JPCLEAR_FUZZ_REQUIRE(made.str() == held.str());
+    }
 
     // The lists reversed: the same result, its order lines reversed back.
     Round mirrored = round;
