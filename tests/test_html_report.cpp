@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
+#include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "jpclear/clear.h"
@@ -20,6 +24,7 @@ namespace {
 using report::build_curve;
 using report::Curve;
 using report::CurveOrder;
+using report::CurvePiece;
 using test::bid;
 using test::offer;
 
@@ -62,6 +67,89 @@ TEST(ReportCurve, ManyLevelsMergeBetweenTrueCorners) {
         }
     }
     EXPECT_EQ(build_curve(orders, false, 1).pieces.size(), 1u);
+}
+
+// The curve as the batch definition says it, written independently of the
+// one-pass CurveSteps: sort, count levels, then cut the sorted list into
+// buckets of `per_bucket` levels and draw each.
+Curve batch_curve(std::vector<CurveOrder> orders, bool descending, std::size_t max_buckets) {
+    std::erase_if(orders, [](const CurveOrder& o) { return o.lots <= 0; });
+    std::sort(orders.begin(), orders.end(), [&](const CurveOrder& a, const CurveOrder& b) {
+        if (a.price != b.price) return descending ? a.price > b.price : a.price < b.price;
+        return a.group < b.group;
+    });
+    std::vector<std::size_t> level_starts;
+    for (std::size_t i = 0; i < orders.size(); ++i)
+        if (i == 0 || orders[i].price != orders[i - 1].price) level_starts.push_back(i);
+    Curve curve;
+    curve.levels = level_starts.size();
+    const std::size_t per_bucket = std::max<std::size_t>((curve.levels + max_buckets - 1) / max_buckets, 1);
+    std::int64_t q = 0;
+    for (std::size_t l = 0; l < level_starts.size(); l += per_bucket) {
+        const std::size_t begin = level_starts[l];
+        const std::size_t end =
+            l + per_bucket < level_starts.size() ? level_starts[l + per_bucket] : orders.size();
+        ++curve.buckets;
+        if (std::min(per_bucket, level_starts.size() - l) == 1) {
+            for (std::size_t k = begin; k < end; ++k) {
+                if (k == begin || orders[k].group != orders[k - 1].group)
+                    curve.pieces.push_back({q, q, orders[k].price, orders[k].price, orders[k].group});
+                curve.pieces.back().q1 += orders[k].lots;
+                q += orders[k].lots;
+            }
+            continue;
+        }
+        std::map<std::uint32_t, std::int64_t> by_group;
+        std::int64_t lots = 0;
+        for (std::size_t k = begin; k < end; ++k) by_group[orders[k].group] += orders[k].lots, lots += orders[k].lots;
+        const auto most = std::max_element(by_group.begin(), by_group.end(),
+                                           [](const auto& a, const auto& b) { return a.second < b.second; });
+        curve.pieces.push_back({q, q + lots, orders[begin].price, orders[end - 1].price, most->first});
+        q += lots;
+    }
+    return curve;
+}
+
+void expect_same_curve(const Curve& got, const Curve& want) {
+    EXPECT_EQ(got.levels, want.levels);
+    EXPECT_EQ(got.buckets, want.buckets);
+    ASSERT_EQ(got.pieces.size(), want.pieces.size());
+    for (std::size_t i = 0; i < got.pieces.size(); ++i) {
+        const CurvePiece& a = got.pieces[i];
+        const CurvePiece& b = want.pieces[i];
+        EXPECT_EQ(std::tie(a.q0, a.q1, a.p0, a.p1, a.group), std::tie(b.q0, b.q1, b.p0, b.p1, b.group))
+            << "piece " << i;
+    }
+}
+
+TEST(ReportCurve, OnePassEqualsTheBatchDefinitionOnRandomOrders) {
+    std::mt19937_64 rng(20261203);
+    for (int trial = 0; trial < 400; ++trial) {
+        std::vector<CurveOrder> orders(rng() % 300);
+        const std::int64_t prices = 1 + static_cast<std::int64_t>(rng() % 60);
+        const std::uint32_t groups = 1 + static_cast<std::uint32_t>(rng() % 5);
+        for (CurveOrder& o : orders)
+            o = {static_cast<std::int64_t>(rng() % prices), static_cast<std::int64_t>(rng() % 9) - 1,
+                 static_cast<std::uint32_t>(rng() % groups)};
+        const bool descending = rng() % 2 == 0;
+        const std::size_t max_buckets = 1 + rng() % 40;
+        SCOPED_TRACE("trial " + std::to_string(trial));
+        expect_same_curve(build_curve(orders, descending, max_buckets), batch_curve(orders, descending, max_buckets));
+        // Visited through a sorted index, as the report reads the market, without copying the orders.
+        std::vector<std::uint32_t> index(orders.size());
+        for (std::uint32_t i = 0; i < index.size(); ++i) index[i] = i;
+        std::sort(index.begin(), index.end(), [&](std::uint32_t a, std::uint32_t b) {
+            if (orders[a].price != orders[b].price)
+                return descending ? orders[a].price > orders[b].price : orders[a].price < orders[b].price;
+            return orders[a].group < orders[b].group;
+        });
+        const Curve visited = report::curve_in_order(
+            [&](auto&& f) {
+                for (const std::uint32_t i : index) f(orders[i]);
+            },
+            max_buckets);
+        expect_same_curve(visited, batch_curve(orders, descending, max_buckets));
+    }
 }
 
 Round small_round() {
