@@ -316,6 +316,39 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(tmp, "million-" + threads + ".json"), "rb") as f:
             same = f.read() == default_bytes
         check(f"--write-threads {threads} writes the same bytes", wt.returncode == 0 and same, wt.stderr[:300])
+    # Stopped by SIGTERM (or Ctrl-C) while it writes, the command removes its
+    # temporary file and ends by the signal: the target never appears. The
+    # process is frozen (SIGSTOP) as soon as its temporary file shows, so the
+    # signal lands mid-write; an attempt where the write won the race is run again.
+    import time
+    interrupted = os.path.join(tmp, "interrupted.json")
+
+    def temporaries():
+        return [n for n in os.listdir(tmp) if n.startswith(".interrupted.json.jpclear-")]
+
+    for signal_sent in (signal.SIGTERM, signal.SIGINT):
+        outcome = None
+        for attempt in range(10):
+            proc = subprocess.Popen([JP, "clear", big, "--out", interrupted], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE)
+            while proc.poll() is None and not temporaries():
+                time.sleep(0.0005)
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGSTOP)
+            if proc.poll() is not None or not temporaries():
+                if proc.poll() is None:
+                    os.kill(proc.pid, signal.SIGCONT)
+                proc.wait()
+                if os.path.exists(interrupted):
+                    os.remove(interrupted)
+                continue
+            os.kill(proc.pid, signal_sent)
+            os.kill(proc.pid, signal.SIGCONT)
+            outcome = proc.wait()
+            break
+        check(f"{signal.Signals(signal_sent).name} while writing leaves no temporary file and no result",
+              outcome == -signal_sent and not temporaries() and not os.path.exists(interrupted),
+              f"attempts {attempt + 1}, status {outcome}, left {temporaries()}")
 
     # A round with blocks and a cap clears exactly (proven) through the CLI.
     gb = run("generate", "--bids", "9091", "--offers", "909", "--blocks", "50", "--cap", "--seed", "2")

@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +25,56 @@ bool write_in_place(const std::string& path, const std::function<void(std::ostre
     if (!file) std::cerr << "jpclear: " << path << ": could not be written\n";
     return static_cast<bool>(file);
 }
+
+// Stopped by a signal while writing, the process removes its temporary file
+// before the signal ends it as it would have: a user pressing Ctrl-C, a
+// scheduler's SIGTERM or a closed terminal leaves no dot-file behind. Only
+// what a signal handler may do is done there (unlink, sigaction, raise).
+// SIGKILL and a power loss still leave one.
+constexpr std::array<int, 3> interrupting_signals{SIGINT, SIGTERM, SIGHUP};
+char pending_path[4096];
+volatile std::sig_atomic_t path_pending = 0;
+
+extern "C" void remove_pending_and_reraise(int signal_number) {
+    if (path_pending) ::unlink(pending_path);
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    ::sigaction(signal_number, &default_action, nullptr);
+    ::raise(signal_number);  // delivered when the handler returns, with the default action
+}
+
+// Holds the temporary file's name for the handler while it is written; the
+// signals' earlier actions come back when it ends. A signal the process was
+// started ignoring (nohup, a background job) stays ignored.
+class RemovedOnSignal {
+public:
+    explicit RemovedOnSignal(const char* path) {
+        const std::size_t length = std::strlen(path);
+        if (length >= sizeof pending_path) return;  // cannot hold it: left behind, as without this
+        std::memcpy(pending_path, path, length + 1);
+        std::atomic_signal_fence(std::memory_order_seq_cst);
+        path_pending = 1;
+        struct sigaction ours {};
+        ours.sa_handler = remove_pending_and_reraise;
+        sigemptyset(&ours.sa_mask);
+        for (std::size_t i = 0; i < interrupting_signals.size(); ++i) {
+            struct sigaction before {};
+            if (::sigaction(interrupting_signals[i], nullptr, &before) != 0 || before.sa_handler == SIG_IGN) continue;
+            if (::sigaction(interrupting_signals[i], &ours, &earlier_[i]) == 0) installed_[i] = true;
+        }
+    }
+    ~RemovedOnSignal() {
+        for (std::size_t i = 0; i < interrupting_signals.size(); ++i)
+            if (installed_[i]) ::sigaction(interrupting_signals[i], &earlier_[i], nullptr);
+        path_pending = 0;
+    }
+    RemovedOnSignal(const RemovedOnSignal&) = delete;
+    RemovedOnSignal& operator=(const RemovedOnSignal&) = delete;
+
+private:
+    std::array<struct sigaction, interrupting_signals.size()> earlier_{};
+    std::array<bool, interrupting_signals.size()> installed_{};
+};
 
 mode_t new_file_mode() {
     // Read by setting it: nothing else in the process makes files meanwhile.
@@ -45,6 +98,7 @@ bool write_whole_file(const std::string& path, const std::function<void(std::ost
     temp.push_back('\0');
     const int fd = ::mkstemp(temp.data());
     if (fd < 0) return write_in_place(path, write);  // no new file may be made there
+    const RemovedOnSignal removed_on_signal(temp.data());
     (void)::fchmod(fd, exists ? static_cast<mode_t>(old.st_mode & 07777) : new_file_mode());
     ::close(fd);
 

@@ -13,6 +13,10 @@
 // link or a file with several hard links (replacing it would cut the link),
 // and a folder where no new file may be made. A replaced file keeps its
 // permission bits; a new one gets 0666 less the umask, as open() gives.
+//
+// Stopped by SIGINT, SIGTERM or SIGHUP while it writes, the process removes
+// the temporary file before the signal ends it (only SIGKILL or a power loss
+// can leave one behind).
 
 #ifndef JPCLEAR_SRC_CLI_OUTPUT_FILE_H
 #define JPCLEAR_SRC_CLI_OUTPUT_FILE_H
