@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """End-to-end tests of the jpclear command line.
 
-Usage: cli_test.py JPCLEAR EXAMPLE_DIR
+Usage: cli_test.py JPCLEAR EXAMPLE_DIR [SLOW_CREATE_LIBRARY]
+SLOW_CREATE_LIBRARY (tests/support/slow_exclusive_create.cpp) is preloaded
+under the signal tests to make their race certain; without it they still run.
 Checks exit codes, stdout/stderr discipline, --out/--summary, validate,
 generate -> clear, CSV inputs, and byte-identical output across runs and
 input permutations. Ends with 'N passed, M failed'.
@@ -11,6 +13,7 @@ import json, os, random, sys, tempfile
 from e2e import check, finish, runner
 
 JP, EXAMPLE = sys.argv[1], sys.argv[2]
+SLOW_CREATE = sys.argv[3] if len(sys.argv) > 3 else None
 ROUND = os.path.join(EXAMPLE, "round.json")
 run = runner(JP)
 
@@ -320,7 +323,22 @@ with tempfile.TemporaryDirectory() as tmp:
     # temporary file and ends by the signal: the target never appears. The
     # process is frozen (SIGSTOP) as soon as its temporary file shows, so the
     # signal lands mid-write; an attempt where the write won the race is run again.
+    # With SLOW_CREATE preloaded, the call that makes the file returns 200 ms
+    # after the file exists, so the freeze lands there every time: the moment
+    # a signal would find a file its handler cannot name, if there were one.
     import time
+    signal_env = dict(os.environ)
+
+    def signals_as_at_a_terminal():
+        # A harness that runs the tests as a background job ignores SIGINT,
+        # and ignored signals stay ignored across exec (the command keeps them so).
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_DFL)
+
+    if SLOW_CREATE:
+        signal_env["LD_PRELOAD"] = os.path.abspath(SLOW_CREATE)
+        # The sanitizer build's runtime must otherwise come first.
+        signal_env["ASAN_OPTIONS"] = (signal_env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
     interrupted = os.path.join(tmp, "interrupted.json")
 
     def temporaries():
@@ -330,7 +348,7 @@ with tempfile.TemporaryDirectory() as tmp:
         outcome = None
         for attempt in range(10):
             proc = subprocess.Popen([JP, "clear", big, "--out", interrupted], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
+                                    stderr=subprocess.PIPE, env=signal_env, preexec_fn=signals_as_at_a_terminal)
             while proc.poll() is None and not temporaries():
                 time.sleep(0.0005)
             if proc.poll() is None:

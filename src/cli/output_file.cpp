@@ -1,5 +1,6 @@
 #include "cli/output_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,7 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <vector>
+#include <random>
+#include <string_view>
 
 namespace jpclear::cli {
 
@@ -43,17 +45,20 @@ extern "C" void remove_pending_and_reraise(int signal_number) {
     ::raise(signal_number);  // delivered when the handler returns, with the default action
 }
 
-// Holds the temporary file's name for the handler while it is written; the
-// signals' earlier actions come back when it ends. A signal the process was
-// started ignoring (nohup, a background job) stays ignored.
-class RemovedOnSignal {
+// The temporary file, made so that a signal at any moment finds either no
+// file or one whose name the handler holds. The handler is in place before
+// the file is made, and the name is chosen and handed to it before open()
+// makes the file: mkstemp() names its file only once it exists, which left
+// a window where a signal ended the process and the file stayed (a test
+// that freezes the process as soon as the file appears hit it). A signal
+// before open() finds no file, and unlink() of a missing name does nothing.
+//
+// The signals' earlier actions come back when it ends. A signal the process
+// was started ignoring (nohup, a background job) stays ignored.
+class TemporaryFile {
 public:
-    explicit RemovedOnSignal(const char* path) {
-        const std::size_t length = std::strlen(path);
-        if (length >= sizeof pending_path) return;  // cannot hold it: left behind, as without this
-        std::memcpy(pending_path, path, length + 1);
-        std::atomic_signal_fence(std::memory_order_seq_cst);
-        path_pending = 1;
+    explicit TemporaryFile(const std::string& prefix) {
+        if (prefix.size() + suffix_length >= sizeof pending_path) return;  // no name to hand over: no file
         struct sigaction ours {};
         ours.sa_handler = remove_pending_and_reraise;
         sigemptyset(&ours.sa_mask);
@@ -62,16 +67,50 @@ public:
             if (::sigaction(interrupting_signals[i], nullptr, &before) != 0 || before.sa_handler == SIG_IGN) continue;
             if (::sigaction(interrupting_signals[i], &ours, &earlier_[i]) == 0) installed_[i] = true;
         }
+        std::random_device entropy;
+        constexpr std::string_view letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+            std::string name = prefix;
+            for (std::size_t i = 0; i < suffix_length; ++i) name.push_back(letters[entropy() % letters.size()]);
+            path_pending = 0;
+            std::atomic_signal_fence(std::memory_order_seq_cst);
+            std::memcpy(pending_path, name.c_str(), name.size() + 1);
+            std::atomic_signal_fence(std::memory_order_seq_cst);
+            path_pending = 1;
+            fd_ = ::open(pending_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd_ >= 0) {
+                path_ = std::move(name);
+            } else {
+                path_pending = 0;
+                if (errno != EEXIST) break;
+            }
+        }
     }
-    ~RemovedOnSignal() {
+    ~TemporaryFile() {
+        set_mode_and_close(0600);
         for (std::size_t i = 0; i < interrupting_signals.size(); ++i)
             if (installed_[i]) ::sigaction(interrupting_signals[i], &earlier_[i], nullptr);
         path_pending = 0;
     }
-    RemovedOnSignal(const RemovedOnSignal&) = delete;
-    RemovedOnSignal& operator=(const RemovedOnSignal&) = delete;
+    TemporaryFile(const TemporaryFile&) = delete;
+    TemporaryFile& operator=(const TemporaryFile&) = delete;
+
+    /// Whether the new, empty file was made (its name is path()).
+    bool made() const { return !path_.empty(); }
+    const std::string& path() const { return path_; }
+    /// Gives the new file its permission bits and closes the descriptor:
+    /// the writer opens the file again by its name.
+    void set_mode_and_close(mode_t mode) {
+        if (fd_ < 0) return;
+        (void)::fchmod(fd_, mode);
+        ::close(fd_);
+        fd_ = -1;
+    }
 
 private:
+    static constexpr std::size_t suffix_length = 6;
+    int fd_ = -1;
+    std::string path_;
     std::array<struct sigaction, interrupting_signals.size()> earlier_{};
     std::array<bool, interrupting_signals.size()> installed_{};
 };
@@ -92,18 +131,14 @@ bool write_whole_file(const std::string& path, const std::function<void(std::ost
 
     const std::filesystem::path target(path);
     std::string name = ".";  // appended, not concatenated: GCC 12 misreads that (bug 105329)
-    name.append(target.filename().string()).append(".jpclear-XXXXXX");
-    const std::string pattern = (target.parent_path() / name).string();
-    std::vector<char> temp(pattern.begin(), pattern.end());
-    temp.push_back('\0');
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return write_in_place(path, write);  // no new file may be made there
-    const RemovedOnSignal removed_on_signal(temp.data());
-    (void)::fchmod(fd, exists ? static_cast<mode_t>(old.st_mode & 07777) : new_file_mode());
-    ::close(fd);
+    name.append(target.filename().string()).append(".jpclear-");
+    TemporaryFile temporary((target.parent_path() / name).string());
+    if (!temporary.made()) return write_in_place(path, write);  // no new file may be made there
+    temporary.set_mode_and_close(exists ? static_cast<mode_t>(old.st_mode & 07777) : new_file_mode());
+    const char* const temp = temporary.path().c_str();
 
     const auto failed = [&](const std::string& why) {
-        ::unlink(temp.data());
+        ::unlink(temp);
         std::cerr << "jpclear: " << path << ": could not be written" << why
                   << (exists ? "; the file already there is left as it was" : "") << "\n";
         return false;
@@ -111,21 +146,21 @@ bool write_whole_file(const std::string& path, const std::function<void(std::ost
     bool written = false;
     int cause = 0;
     try {
-        // Opened as it is ("r+"), not truncated: mkstemp made it empty, and on
+        // Opened as it is ("r+"), not truncated: open() made it empty, and on
         // ext4 a truncation, even of an empty file, makes close() start
         // writing the file back (measured: 48 ms for a 10^6-order result).
-        std::ofstream file(temp.data(), std::ios::binary | std::ios::in | std::ios::out);
+        std::ofstream file(temp, std::ios::binary | std::ios::in | std::ios::out);
         errno = 0;
         write(file);
         file.close();
         written = static_cast<bool>(file);
         cause = errno;  // the failed write's, as a rule: a hint, said only when set
     } catch (...) {
-        ::unlink(temp.data());
+        ::unlink(temp);
         throw;
     }
     if (!written) return failed(cause != 0 ? std::string(" (") + std::strerror(cause) + ")" : std::string());
-    if (::rename(temp.data(), path.c_str()) != 0) return failed(std::string(" (") + std::strerror(errno) + ")");
+    if (::rename(temp, path.c_str()) != 0) return failed(std::string(" (") + std::strerror(errno) + ")");
     return true;
 }
 
