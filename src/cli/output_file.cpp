@@ -35,10 +35,14 @@ bool write_in_place(const std::string& path, const std::function<void(std::ostre
 // SIGKILL and a power loss still leave one.
 constexpr std::array<int, 3> interrupting_signals{SIGINT, SIGTERM, SIGHUP};
 char pending_path[4096];
-volatile std::sig_atomic_t path_pending = 0;
+// An atomic, not a volatile sig_atomic_t: the signal may be handled on any of
+// the process's threads (the prefault helper, the result writers), and a
+// lock-free atomic is both safe in a handler and ordered across threads.
+std::atomic<bool> path_pending{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void remove_pending_and_reraise(int signal_number) {
-    if (path_pending) ::unlink(pending_path);
+    if (path_pending.load()) ::unlink(pending_path);
     struct sigaction default_action {};
     default_action.sa_handler = SIG_DFL;
     ::sigaction(signal_number, &default_action, nullptr);
@@ -72,16 +76,14 @@ public:
         for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
             std::string name = prefix;
             for (std::size_t i = 0; i < suffix_length; ++i) name.push_back(letters[entropy() % letters.size()]);
-            path_pending = 0;
-            std::atomic_signal_fence(std::memory_order_seq_cst);
+            path_pending.store(false);
             std::memcpy(pending_path, name.c_str(), name.size() + 1);
-            std::atomic_signal_fence(std::memory_order_seq_cst);
-            path_pending = 1;
+            path_pending.store(true);
             fd_ = ::open(pending_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
             if (fd_ >= 0) {
                 path_ = std::move(name);
             } else {
-                path_pending = 0;
+                path_pending.store(false);
                 if (errno != EEXIST) break;
             }
         }
@@ -90,7 +92,7 @@ public:
         set_mode_and_close(0600);
         for (std::size_t i = 0; i < interrupting_signals.size(); ++i)
             if (installed_[i]) ::sigaction(interrupting_signals[i], &earlier_[i], nullptr);
-        path_pending = 0;
+        path_pending.store(false);
     }
     TemporaryFile(const TemporaryFile&) = delete;
     TemporaryFile& operator=(const TemporaryFile&) = delete;
