@@ -89,7 +89,7 @@ public:
         }
     }
     ~TemporaryFile() {
-        set_mode_and_close(0600);
+        if (fd_ >= 0) ::close(fd_);
         for (std::size_t i = 0; i < interrupting_signals.size(); ++i)
             if (installed_[i]) ::sigaction(interrupting_signals[i], &earlier_[i], nullptr);
         path_pending.store(false);
